@@ -1,0 +1,175 @@
+/**
+ * The storage contract every store implements (duroxide calls this a Provider; here
+ * "provider" means an LLM provider).
+ *
+ * Two peek-lock queues: the orchestrator queue (messages per instance, taken a whole
+ * instance at a time under an instance lock) and the work queue (activity and LLM
+ * executions, taken one item at a time). A turn's outcome is committed atomically by
+ * `ackOrchestrationItem`; a work item's completion by `ackWorkItem`.
+ *
+ * Locks are leases: a lock token is valid until its expiry. Acking or renewing with an
+ * expired or stolen token throws `LockLostError` and changes nothing.
+ * Delivery attempts are counted when a lock is taken, so a process killed mid-turn still
+ * moves its messages toward poison.
+ */
+import type { ErrorDetails, HistoryEvent, Json } from '../runtime/history.js';
+import type {
+  OrchestratorMessage,
+  StartOrchestrationMessage,
+  WorkItem,
+  WorkQueueName,
+} from '../runtime/messages.js';
+
+export type InstanceStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
+
+export const TERMINAL_STATUSES: ReadonlySet<InstanceStatus> = new Set([
+  'Completed',
+  'Failed',
+  'Cancelled',
+]);
+
+export interface InstanceInfo {
+  instanceId: string;
+  name: string;
+  /** Null until the first turn picked a version. */
+  version: string | null;
+  status: InstanceStatus;
+  /** The current execution; 0 before the first turn. */
+  executionId: number;
+  output?: Json;
+  error?: ErrorDetails;
+  customStatus?: Json;
+  parentInstanceId?: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+export interface QueuedMessage {
+  /** Store-assigned id, unique within the store. */
+  id: string;
+  message: OrchestratorMessage;
+  /** How many times this message has been locked, this time included. */
+  attempt: number;
+}
+
+export interface OrchestrationItem {
+  instanceId: string;
+  lockToken: string;
+  /** Every visible message of the instance, in enqueue order. */
+  messages: QueuedMessage[];
+  instance: InstanceInfo | null;
+  /** History of the instance's current execution (empty before the first turn). */
+  history: HistoryEvent[];
+  /** The highest attempt among `messages`. */
+  attempt: number;
+}
+
+/** The new state of the instance row written by a turn. */
+export interface InstanceUpdate {
+  name: string;
+  version: string;
+  status: InstanceStatus;
+  output?: Json;
+  error?: ErrorDetails;
+  customStatus?: Json;
+  parentInstanceId?: string;
+}
+
+export interface TurnCommit {
+  /**
+   * The execution `historyDelta` belongs to. Greater than the instance's current execution
+   * when this turn starts a new one (continue-as-new); the instance row then points at it.
+   */
+  executionId: number;
+  historyDelta: HistoryEvent[];
+  instance: InstanceUpdate;
+  workItems: WorkItem[];
+  orchestratorMessages: { message: OrchestratorMessage; visibleAtMs?: number }[];
+}
+
+export interface LockedWorkItem {
+  id: string;
+  lockToken: string;
+  item: WorkItem;
+  /** How many times this item has been locked, this time included. */
+  attempt: number;
+}
+
+export interface ListInstancesOptions {
+  status?: InstanceStatus;
+  name?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export type QueueName = 'orchestrator' | WorkQueueName;
+
+/** A sliding-window limit shared by every runtime that uses the same store. */
+export interface RateLimitRequest {
+  key: string;
+  /** Units available per window (requests or tokens). */
+  limit: number;
+  windowMs: number;
+  /** Units this call takes. */
+  cost: number;
+}
+
+export interface Store {
+  /** Creates tables / migrates. Idempotent. Called by the runtime and client before use. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  // --- client side ---
+  /**
+   * Creates the instance row (status Pending) and enqueues its start message in one
+   * transaction. Throws `InstanceAlreadyExistsError` when the id is taken.
+   */
+  createInstance(start: StartOrchestrationMessage): Promise<void>;
+  /** Enqueues a message for an instance (events, cancellation, tests). */
+  enqueueOrchestratorMessage(message: OrchestratorMessage, opts?: { visibleAtMs?: number }): Promise<void>;
+  /** Enqueues a work item directly (tests and tools; turns enqueue through ack). */
+  enqueueWorkItem(item: WorkItem, opts?: { visibleAtMs?: number }): Promise<void>;
+
+  // --- orchestrator queue ---
+  /**
+   * Locks one instance that has visible messages and no live lock, and returns all of its
+   * visible messages with the current execution's history. Null when there is nothing to do.
+   */
+  fetchOrchestrationItem(lockMs: number): Promise<OrchestrationItem | null>;
+  /**
+   * Atomically: append the history delta, update the instance row, delete the item's
+   * messages, enqueue the work items and orchestrator messages, release the instance lock.
+   * Messages that arrived after the fetch stay queued.
+   */
+  ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void>;
+  /** Releases the lock; the messages become visible again after `delayMs`. */
+  abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void>;
+  renewOrchestrationLock(lockToken: string, lockMs: number): Promise<void>;
+
+  // --- work queue ---
+  fetchWorkItem(queue: WorkQueueName, lockMs: number): Promise<LockedWorkItem | null>;
+  /** Atomically deletes the work item and enqueues its completion (if any). */
+  ackWorkItem(lockToken: string, completion: OrchestratorMessage | null): Promise<void>;
+  abandonWorkItem(lockToken: string, opts?: { delayMs?: number }): Promise<void>;
+  renewWorkItemLock(lockToken: string, lockMs: number): Promise<void>;
+
+  // --- reads ---
+  getInstance(instanceId: string): Promise<InstanceInfo | null>;
+  listInstances(opts?: ListInstancesOptions): Promise<InstanceInfo[]>;
+  /** Execution ids of an instance, ascending. Empty for an unknown instance. */
+  listExecutions(instanceId: string): Promise<number[]>;
+  /** History of one execution; the current one when `executionId` is absent. */
+  readHistory(instanceId: string, executionId?: number): Promise<HistoryEvent[]>;
+
+  // --- optional capabilities ---
+  /**
+   * Subscribes to "new work may be visible" notices for a queue; returns an unsubscribe
+   * function. Dispatchers poll anyway; this only cuts latency.
+   */
+  onWork?(listener: (queue: QueueName) => void): () => void;
+  /**
+   * Takes `cost` units from a shared sliding window. Returns 0 when taken, or the number of
+   * milliseconds to wait before trying again. Stores shared by processes make it global.
+   */
+  takeRateLimit?(request: RateLimitRequest): Promise<number>;
+}
