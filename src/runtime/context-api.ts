@@ -1,0 +1,104 @@
+/**
+ * The public shape of the contexts handed to orchestration and activity code.
+ * Implementations: `orchestration-context.ts`, `activity-context.ts`.
+ */
+import type { Json, LlmUsage } from './history.js';
+
+/** A durable task: a lazy thenable that settles when its completion is in history. */
+export interface DurableTask<T> extends PromiseLike<T> {
+  readonly kind: string;
+}
+
+export interface BackoffPolicy {
+  kind: 'fixed' | 'linear' | 'exponential';
+  /** First delay (fixed: every delay). */
+  delayMs: number;
+  /** Exponential factor (default 2). */
+  factor?: number;
+  maxDelayMs?: number;
+}
+
+export interface RetryPolicy {
+  /** Total attempts, the first included (default 1: no retry). */
+  maxAttempts: number;
+  backoff?: BackoffPolicy;
+  /** Each attempt races a durable timer; a late result is ignored. */
+  attemptTimeoutMs?: number;
+}
+
+export interface ActivityOptions {
+  retry?: RetryPolicy;
+  /** Timeout of the whole call, all attempts included. */
+  timeoutMs?: number;
+}
+
+export interface SubOrchestrationOptions {
+  instanceId?: string;
+  version?: string;
+}
+
+export interface RaceResult<T = unknown> {
+  index: number;
+  value: T;
+}
+
+/** Per-call settings of an LLM operation. */
+export interface LlmCallOptions {
+  /** Name of a provider given to the Runtime (`llm: { default, [name]: provider }`). */
+  provider?: string;
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  seed?: number;
+  /** Answer identical prompts within one execution once. */
+  dedupe?: boolean;
+}
+
+export type TraceLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface OrchestrationContext {
+  readonly instanceId: string;
+  readonly executionId: number;
+  readonly orchestrationName: string;
+  readonly orchestrationVersion: string;
+  /** True while the code re-runs events already in history. */
+  readonly isReplaying: boolean;
+
+  scheduleActivity<T = Json>(name: string, input?: Json, opts?: ActivityOptions): DurableTask<T>;
+  scheduleTimer(ms: number): DurableTask<void>;
+  waitForEvent<T = Json>(name: string): DurableTask<T>;
+  scheduleSubOrchestration<T = Json>(name: string, input?: Json, opts?: SubOrchestrationOptions): DurableTask<T>;
+  /** Ends this execution and starts a fresh one with `input` (and optionally another version). */
+  continueAsNew(input: Json, opts?: { version?: string }): DurableTask<never>;
+  all<T extends readonly DurableTask<unknown>[]>(
+    tasks: T,
+  ): DurableTask<{ [K in keyof T]: T[K] extends DurableTask<infer V> ? V : never }>;
+  race(tasks: readonly DurableTask<unknown>[]): DurableTask<RaceResult>;
+  race(...tasks: DurableTask<unknown>[]): DurableTask<RaceResult>;
+  newGuid(): string;
+  utcNow(): number;
+  setCustomStatus(status: Json): void;
+  trace(level: TraceLevel, message: string, fields?: Record<string, unknown>): void;
+  traceInfo(message: string, fields?: Record<string, unknown>): void;
+  traceWarn(message: string, fields?: Record<string, unknown>): void;
+  traceError(message: string, fields?: Record<string, unknown>): void;
+  traceDebug(message: string, fields?: Record<string, unknown>): void;
+  /** Token usage of LLM operations recorded so far in this execution. */
+  llmUsage(): LlmUsage;
+}
+
+export interface ActivityContext {
+  readonly instanceId: string;
+  readonly executionId: number;
+  readonly orchestrationName: string;
+  readonly activityName: string;
+  /** 1 for the first delivery of this work item; higher after a crash or lock loss. */
+  readonly attempt: number;
+  /** Aborted when the instance is cancelled or finished, or the runtime shuts down. */
+  readonly signal: AbortSignal;
+  isCancelled(): boolean;
+  trace(level: TraceLevel, message: string, fields?: Record<string, unknown>): void;
+}
+
+export type OrchestrationFn<I = any, O = any> = (ctx: OrchestrationContext, input: I) => Promise<O>;
+export type ActivityFn<I = any, O = any> = (ctx: ActivityContext, input: I) => Promise<O> | O;
