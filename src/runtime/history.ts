@@ -105,12 +105,6 @@ export interface CustomStatusUpdated extends EventBase {
   kind: 'CustomStatusUpdated';
   status: Json;
 }
-/** A deterministic value (guid, clock) recorded so replays see the same value. */
-export interface SideEffectRecorded extends EventBase {
-  kind: 'SideEffectRecorded';
-  name: 'newGuid' | 'utcNow';
-  value: Json;
-}
 export interface LlmRequested extends EventBase {
   kind: 'LlmRequested';
   operation: string;
@@ -161,7 +155,6 @@ export type HistoryEvent =
   | SubOrchestrationCompleted
   | SubOrchestrationFailed
   | CustomStatusUpdated
-  | SideEffectRecorded
   | LlmRequested
   | LlmCompleted
   | LlmFailed;
@@ -181,9 +174,7 @@ export type ScheduleEvent =
   | TimerCreated
   | ExternalSubscribed
   | SubOrchestrationScheduled
-  | LlmRequested
-  | CustomStatusUpdated
-  | SideEffectRecorded;
+  | LlmRequested;
 
 /** Events that complete a schedule event (they carry `sourceEventId`). */
 export type CompletionEvent =
@@ -201,8 +192,6 @@ const SCHEDULE_KINDS = new Set<HistoryEventKind>([
   'ExternalSubscribed',
   'SubOrchestrationScheduled',
   'LlmRequested',
-  'CustomStatusUpdated',
-  'SideEffectRecorded',
 ]);
 
 const COMPLETION_KINDS = new Set<HistoryEventKind>([

@@ -1,0 +1,83 @@
+/**
+ * A durable task: a lazy thenable. No Promise exists until someone awaits it, so a losing
+ * race branch that fails never becomes an unhandled rejection. Settlement is synchronous
+ * and notifies listeners in order; awaiting code resumes in the next microtasks.
+ */
+import type { DurableTask } from './context-api.js';
+
+type Listener = () => void;
+
+export class Task<T> implements DurableTask<T> {
+  private state: 'pending' | 'ok' | 'error' = 'pending';
+  private value: T | undefined;
+  private error: unknown;
+  private listeners: Listener[] | null = null;
+
+  constructor(readonly kind: string) {}
+
+  get settled(): boolean {
+    return this.state !== 'pending';
+  }
+
+  get failed(): boolean {
+    return this.state === 'error';
+  }
+
+  get result(): T {
+    return this.value as T;
+  }
+
+  get failure(): unknown {
+    return this.error;
+  }
+
+  resolve(value: T): void {
+    if (this.state !== 'pending') return;
+    this.state = 'ok';
+    this.value = value;
+    this.notify();
+  }
+
+  reject(error: unknown): void {
+    if (this.state !== 'pending') return;
+    this.state = 'error';
+    this.error = error;
+    this.notify();
+  }
+
+  /** Calls `listener` once the task settles (at once when it already has). */
+  onSettled(listener: Listener): void {
+    if (this.state !== 'pending') listener();
+    else (this.listeners ??= []).push(listener);
+  }
+
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const promise = new Promise<T>((resolve, reject) => {
+      this.onSettled(() => (this.state === 'ok' ? resolve(this.value as T) : reject(this.error)));
+    });
+    return promise.then(onFulfilled, onRejected);
+  }
+
+  private notify(): void {
+    const listeners = this.listeners;
+    this.listeners = null;
+    if (listeners) for (const l of listeners) l();
+  }
+}
+
+export function isTask(value: unknown): value is Task<unknown> {
+  return value instanceof Task;
+}
+
+/** A task that settles with the outcome of an async function built from other tasks. */
+export function taskFromAsync<T>(kind: string, run: () => Promise<T>): Task<T> {
+  const task = new Task<T>(kind);
+  run().then(
+    (v) => task.resolve(v),
+    (e) => task.reject(e),
+  );
+  return task;
+}

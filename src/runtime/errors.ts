@@ -1,0 +1,123 @@
+/**
+ * Errors of the runtime. Each is a named class whose message says what happened and what
+ * to do; the name survives the trip through history (`ErrorDetails.name`).
+ */
+import type { ErrorDetails } from './history.js';
+
+export class DuroxideError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The code no longer matches the history it is replaying. */
+export class NondeterminismError extends DuroxideError {}
+
+/** An activity failed (after its retries); `cause` holds the activity's own error. */
+export class ActivityFailedError extends DuroxideError {
+  constructor(
+    readonly activityName: string,
+    readonly details: ErrorDetails,
+  ) {
+    super(`Activity "${activityName}" failed: ${details.name}: ${details.message}`);
+  }
+}
+
+/** A sub-orchestration failed; `details` holds the child's error. */
+export class SubOrchestrationFailedError extends DuroxideError {
+  constructor(
+    readonly orchestrationName: string,
+    readonly childInstanceId: string,
+    readonly details: ErrorDetails,
+  ) {
+    super(`Sub-orchestration "${orchestrationName}" (${childInstanceId}) failed: ${details.name}: ${details.message}`);
+  }
+}
+
+/** An activity call (all attempts) or a single attempt ran past its timeout. */
+export class ActivityTimeoutError extends DuroxideError {}
+
+/** The instance was cancelled through `client.cancelInstance`. */
+export class CancelledError extends DuroxideError {
+  constructor(readonly reason: string) {
+    super(`The orchestration was cancelled: ${reason}`);
+  }
+}
+
+export class UnknownOrchestrationError extends DuroxideError {
+  constructor(name: string, version: string | undefined, known: string[]) {
+    super(
+      `No orchestration named "${name}"${version ? ` with version ${version}` : ''} is registered. ` +
+        `Registered: ${known.length ? known.join(', ') : '(none)'}. ` +
+        'Register it with runtime.registerOrchestration(name, fn) or runtime.register(Class) before starting it.',
+    );
+  }
+}
+
+export class UnknownActivityError extends DuroxideError {
+  constructor(name: string, known: string[]) {
+    super(
+      `No activity named "${name}" is registered. Registered: ${known.length ? known.join(', ') : '(none)'}. ` +
+        'Register it with runtime.registerActivity(name, fn) or an @activity method.',
+    );
+  }
+}
+
+export class DuplicateRegistrationError extends DuroxideError {}
+
+/** A value that must be stored in history is not plain JSON. */
+export class NonJsonValueError extends DuroxideError {}
+
+/** The orchestration awaited something that is not a durable task, so it can never resume. */
+export class NonDurableAwaitError extends DuroxideError {}
+
+/** A ctx method was called after its turn ended (a stale context). */
+export class StaleContextError extends DuroxideError {}
+
+/** A turn kept failing; the instance was failed instead of retrying forever. */
+export class PoisonMessageError extends DuroxideError {}
+
+export class InstanceNotFoundError extends DuroxideError {
+  constructor(readonly instanceId: string) {
+    super(`No orchestration instance with id "${instanceId}" exists. Start it first with client.startOrchestration().`);
+  }
+}
+
+export class WaitTimeoutError extends DuroxideError {}
+
+/** The orchestration ended in failure; `details` is what history recorded. */
+export class OrchestrationFailedError extends DuroxideError {
+  constructor(
+    readonly instanceId: string,
+    readonly details: ErrorDetails,
+  ) {
+    super(`Orchestration ${instanceId} failed: ${details.name}: ${details.message}`);
+  }
+}
+
+/** Turns any thrown value into the details kept in history. */
+export function toErrorDetails(err: unknown, retryable?: boolean): ErrorDetails {
+  if (err instanceof Error) {
+    const details: ErrorDetails = { name: err.name || 'Error', message: err.message };
+    const flag = retryable ?? (err as { retryable?: unknown }).retryable;
+    if (typeof flag === 'boolean') details.retryable = flag;
+    return details;
+  }
+  return { name: 'Error', message: typeof err === 'string' ? err : safeString(err) };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Rebuilds an Error from stored details, keeping the original name. */
+export function fromErrorDetails(details: ErrorDetails): Error {
+  const err = new Error(details.message);
+  err.name = details.name;
+  return err;
+}

@@ -1,0 +1,545 @@
+/**
+ * The replay engine: a pure function of (history, code) -> (new events, work, outcome).
+ * No store, no clock, no I/O; the dispatcher feeds it and commits what it returns.
+ *
+ * The code runs from the start; every ctx operation takes the next schedule slot and either
+ * matches the recorded schedule event or becomes a new one. Completions are delivered one at
+ * a time in history order, draining to a macrotask after each, the same way live and in
+ * replay, so `race`/`all` decide identically every time.
+ *
+ * A `Replayer` can stay alive between turns (the execution cache): `advance` delivers only
+ * the new events, so a turn costs O(new events).
+ */
+import type { OrchestrationFn } from './context-api.js';
+import { Task } from './durable-task.js';
+import {
+  ActivityFailedError,
+  CancelledError,
+  NonDurableAwaitError,
+  NondeterminismError,
+  StaleContextError,
+  SubOrchestrationFailedError,
+  fromErrorDetails,
+  toErrorDetails,
+} from './errors.js';
+import {
+  isScheduleEvent,
+  type CompletionEvent,
+  type ErrorDetails,
+  type HistoryEvent,
+  type Json,
+  type LlmUsage,
+  type NewHistoryEvent,
+  type OrchestrationStarted,
+  type ScheduleEvent,
+} from './history.js';
+import type { OrchestratorMessage, WorkItem } from './messages.js';
+import { OrchestrationContextImpl } from './orchestration-context.js';
+
+export type TurnOutcome =
+  | { kind: 'completed'; output: Json }
+  | { kind: 'failed'; error: ErrorDetails }
+  | { kind: 'cancelled'; error: ErrorDetails }
+  | { kind: 'continuedAsNew'; input: Json; version?: string };
+
+export interface TurnOutput {
+  /** Events the code produced this turn (schedules, status, terminal), with ids. */
+  newEvents: HistoryEvent[];
+  workItems: WorkItem[];
+  messages: { message: OrchestratorMessage; visibleAtMs?: number }[];
+  outcome: TurnOutcome | null;
+  customStatus: Json | undefined;
+}
+
+export interface ReplayerOptions {
+  instanceId: string;
+  fn: OrchestrationFn;
+  /** Full history of the execution; starts with OrchestrationStarted. */
+  history: HistoryEvent[];
+  /** How many events of `history` were committed before this turn. */
+  persistedCount: number;
+  nowMs: number;
+  /** Called for trace output while not replaying. */
+  onTrace?: (level: string, message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** What a claimed schedule slot remembers, to settle its task later. */
+interface Claimed {
+  event: ScheduleEvent;
+  task: Task<unknown>;
+}
+
+const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class Replayer {
+  readonly instanceId: string;
+  readonly started: OrchestrationStarted;
+  readonly history: HistoryEvent[];
+  private persistedCount: number;
+  private readonly fn: OrchestrationFn;
+  private readonly ctx: OrchestrationContextImpl;
+
+  private walkIndex = 0;
+  private readonly scheduleEvents: ScheduleEvent[] = [];
+  private claimCursor = 0;
+  private readonly claimed = new Map<number, Claimed>();
+  private pendingPrimitives = 0;
+  private nextEventId: number;
+  private readonly external = new Map<string, { events: Json[]; waiters: Task<Json>[] }>();
+
+  private fnSettled: { ok: true; value: unknown } | { ok: false; error: unknown } | null = null;
+  private fatal: Error | null = null;
+  private cancelReason: string | null = null;
+  private continueAsNewRequest: { input: Json; version?: string } | null = null;
+  private outcome: TurnOutcome | null = null;
+
+  private turn: TurnOutput = emptyTurn();
+  private customStatus: Json | undefined;
+  private customStatusChanged = false;
+  private usage: LlmUsage = { input: 0, output: 0 };
+
+  replaying = true;
+  currentTimeMs: number;
+  private nowMs: number;
+  private closed = false;
+
+  private constructor(private readonly opts: ReplayerOptions) {
+    const first = opts.history[0];
+    if (!first || first.kind !== 'OrchestrationStarted') {
+      throw new NondeterminismError(
+        `History of instance ${opts.instanceId} does not start with OrchestrationStarted; it cannot be replayed.`,
+      );
+    }
+    this.instanceId = opts.instanceId;
+    this.started = first;
+    this.history = opts.history;
+    this.persistedCount = opts.persistedCount;
+    this.fn = opts.fn;
+    this.nowMs = opts.nowMs;
+    this.currentTimeMs = first.timestampMs;
+    this.nextEventId = opts.history[opts.history.length - 1].eventId + 1;
+    for (const e of opts.history) if (isScheduleEvent(e)) this.scheduleEvents.push(e);
+    this.ctx = new OrchestrationContextImpl(this);
+  }
+
+  /** Runs the code over the whole history; the first turn of a replayer. */
+  static async start(opts: ReplayerOptions): Promise<Replayer> {
+    const r = new Replayer(opts);
+    r.replaying = r.persistedCount > 0;
+    await r.runCode();
+    r.walkIndex = 1; // OrchestrationStarted has been "delivered" by starting the code
+    await r.walk();
+    return r;
+  }
+
+  /** Delivers events appended after the ones this replayer has seen (cached turns). */
+  async advance(newEvents: HistoryEvent[], nowMs: number): Promise<void> {
+    this.nowMs = nowMs;
+    this.persistedCount = this.history.length;
+    for (const e of newEvents) this.history.push(e);
+    await this.walk();
+  }
+
+  /** Takes what this turn produced and resets the per-turn buffers. */
+  takeTurnOutput(): TurnOutput {
+    const out = this.turn;
+    out.outcome = this.outcome;
+    out.customStatus = this.customStatusChanged ? this.customStatus : undefined;
+    this.turn = emptyTurn();
+    this.customStatusChanged = false;
+    return out;
+  }
+
+  get finished(): boolean {
+    return this.outcome !== null;
+  }
+
+  get lastEventId(): number {
+    return this.history[this.history.length - 1].eventId;
+  }
+
+  get currentCustomStatus(): Json | undefined {
+    return this.customStatus;
+  }
+
+  /** Ends this replayer: later ctx calls from its code throw StaleContextError. */
+  close(): void {
+    this.closed = true;
+  }
+
+  // ----- driving the code -----
+
+  private async runCode(): Promise<void> {
+    let result: Promise<unknown>;
+    try {
+      result = Promise.resolve(this.fn(this.ctx, this.started.input));
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    result.then(
+      (value) => (this.fnSettled = { ok: true, value }),
+      (error) => (this.fnSettled = { ok: false, error }),
+    );
+    await drain();
+  }
+
+  private async walk(): Promise<void> {
+    this.checkOutcome();
+    while (!this.outcome && this.walkIndex < this.history.length) {
+      const index = this.walkIndex++;
+      const e = this.history[index];
+      this.replaying = index < this.persistedCount;
+      if (e.timestampMs > this.currentTimeMs) this.currentTimeMs = e.timestampMs;
+      let delivered = false;
+      switch (e.kind) {
+        case 'ActivityCompleted':
+        case 'ActivityFailed':
+        case 'TimerFired':
+        case 'SubOrchestrationCompleted':
+        case 'SubOrchestrationFailed':
+        case 'LlmCompleted':
+        case 'LlmFailed':
+          delivered = this.deliverCompletion(e);
+          break;
+        case 'ExternalEvent':
+          delivered = this.deliverExternal(e.name, e.data);
+          break;
+        case 'OrchestrationCancelRequested':
+          this.cancelReason ??= e.reason;
+          break;
+        default:
+          break;
+      }
+      if (delivered) await drain();
+      this.checkOutcome();
+    }
+    this.replaying = false;
+    if (!this.outcome) this.checkBlocked();
+  }
+
+  private deliverCompletion(e: CompletionEvent): boolean {
+    const entry = this.claimed.get(e.sourceEventId);
+    if (!entry) {
+      const sched = this.scheduleEvents.find((s) => s.eventId === e.sourceEventId);
+      if (sched) {
+        this.fail(
+          new NondeterminismError(
+            `${this.where()}: history has ${describeEvent(sched)} (completed by event #${e.eventId}), ` +
+              'but the code no longer makes that call. ' + VERSIONING_HINT,
+          ),
+        );
+      }
+      return false;
+    }
+    this.pendingPrimitives--;
+    const { task, event } = entry;
+    switch (e.kind) {
+      case 'ActivityCompleted':
+      case 'SubOrchestrationCompleted':
+        task.resolve(e.result);
+        break;
+      case 'TimerFired':
+        task.resolve(undefined);
+        break;
+      case 'LlmCompleted':
+        this.addUsage(e.tokensUsed);
+        task.resolve({ result: e.result, tokensUsed: e.tokensUsed, model: e.model });
+        break;
+      case 'LlmFailed':
+        if (e.tokensUsed) this.addUsage(e.tokensUsed);
+        task.reject(fromErrorDetails(e.error));
+        break;
+      case 'ActivityFailed':
+        task.reject(new ActivityFailedError((event as { name: string }).name, e.error));
+        break;
+      case 'SubOrchestrationFailed': {
+        const s = event as Extract<ScheduleEvent, { kind: 'SubOrchestrationScheduled' }>;
+        task.reject(new SubOrchestrationFailedError(s.name, s.instanceId, e.error));
+        break;
+      }
+    }
+    return true;
+  }
+
+  private deliverExternal(name: string, data: Json): boolean {
+    const slot = this.externalSlot(name);
+    slot.events.push(data);
+    const waiter = slot.waiters[slot.events.length - 1];
+    if (!waiter) return false;
+    this.pendingPrimitives--;
+    waiter.resolve(data);
+    return true;
+  }
+
+  private checkOutcome(): void {
+    if (this.outcome) return;
+    if (this.fatal) {
+      this.finish({ kind: 'failed', error: toErrorDetails(this.fatal) });
+    } else if (this.cancelReason !== null) {
+      this.finish({ kind: 'cancelled', error: toErrorDetails(new CancelledError(this.cancelReason)) });
+    } else if (this.continueAsNewRequest) {
+      this.finish({ kind: 'continuedAsNew', ...this.continueAsNewRequest });
+    } else if (this.fnSettled) {
+      const unclaimed = this.scheduleEvents[this.claimCursor];
+      if (unclaimed) {
+        this.fatal = new NondeterminismError(
+          `${this.where()}: the code finished, but history has ${describeEvent(unclaimed)} that it no longer makes. ` +
+            VERSIONING_HINT,
+        );
+        this.finish({ kind: 'failed', error: toErrorDetails(this.fatal) });
+      } else if (this.fnSettled.ok) {
+        this.finish({ kind: 'completed', output: normaliseOutput(this.fnSettled.value) });
+      } else {
+        this.finish({ kind: 'failed', error: toErrorDetails(this.fnSettled.error) });
+      }
+    }
+  }
+
+  /** The walk ended with the code still running: it must be waiting for durable work. */
+  private checkBlocked(): void {
+    const unclaimed = this.scheduleEvents[this.claimCursor];
+    if (unclaimed) {
+      this.fail(
+        new NondeterminismError(
+          `${this.where()}: history has ${describeEvent(unclaimed)}, but the code is waiting elsewhere and never makes ` +
+            `that call. ${VERSIONING_HINT}`,
+        ),
+      );
+    } else if (this.pendingPrimitives === 0) {
+      this.fail(
+        new NonDurableAwaitError(
+          `${this.where()}: the orchestration is waiting, but not for any ctx task. It awaited something that is not ` +
+            'durable (a fetch, setTimeout, a plain Promise). Move I/O into an activity and use ctx.scheduleTimer for delays.',
+        ),
+      );
+    }
+    this.checkOutcome();
+  }
+
+  private finish(outcome: TurnOutcome): void {
+    this.outcome = outcome;
+    const s = this.started;
+    switch (outcome.kind) {
+      case 'completed':
+        this.appendEvent({ kind: 'OrchestrationCompleted', output: outcome.output });
+        break;
+      case 'failed':
+      case 'cancelled':
+        this.appendEvent({ kind: 'OrchestrationFailed', error: outcome.error });
+        break;
+      case 'continuedAsNew':
+        this.appendEvent({ kind: 'OrchestrationContinuedAsNew', input: outcome.input, version: outcome.version });
+        this.turn.messages.push({
+          message: {
+            kind: 'ContinueAsNew',
+            instanceId: this.instanceId,
+            executionId: s.executionId + 1,
+            name: s.name,
+            version: outcome.version,
+            input: outcome.input,
+            carriedEvents: this.unconsumedEvents(),
+            parentInstanceId: s.parentInstanceId,
+            parentExecutionId: s.parentExecutionId,
+            parentEventId: s.parentEventId,
+          },
+        });
+        break;
+    }
+    if (outcome.kind !== 'continuedAsNew' && s.parentInstanceId !== undefined) {
+      const base = {
+        instanceId: s.parentInstanceId,
+        executionId: s.parentExecutionId ?? 1,
+        sourceEventId: s.parentEventId ?? 0,
+      };
+      this.turn.messages.push({
+        message:
+          outcome.kind === 'completed'
+            ? { kind: 'SubOrchestrationCompleted', ...base, result: outcome.output }
+            : { kind: 'SubOrchestrationFailed', ...base, error: outcome.error },
+      });
+    }
+    if (outcome.kind === 'cancelled') {
+      // Cancellation cascades to children that have not finished.
+      for (const { event, task } of this.claimed.values()) {
+        if (event.kind === 'SubOrchestrationScheduled' && !task.settled) {
+          this.turn.messages.push({
+            message: { kind: 'CancelInstance', instanceId: event.instanceId, reason: `parent ${this.instanceId} was cancelled` },
+          });
+        }
+      }
+    }
+    this.close();
+  }
+
+  private unconsumedEvents(): { name: string; data: Json }[] {
+    const carried: { name: string; data: Json }[] = [];
+    for (const [name, slot] of this.external) {
+      for (const data of slot.events.slice(slot.waiters.length)) carried.push({ name, data });
+    }
+    return carried;
+  }
+
+  private fail(err: Error): void {
+    this.fatal ??= err;
+  }
+
+  private addUsage(u: LlmUsage): void {
+    this.usage = { input: this.usage.input + u.input, output: this.usage.output + u.output };
+  }
+
+  // ----- services for the context -----
+
+  assertOpen(method: string): void {
+    if (this.closed) {
+      throw new StaleContextError(
+        `ctx.${method}() was called on a context whose turn has ended (instance ${this.instanceId}). ` +
+          'Only call ctx methods from the orchestration function while it runs, never from timers or callbacks.',
+      );
+    }
+    if (this.fatal) throw this.fatal;
+  }
+
+  /**
+   * Takes the next schedule slot. Returns the recorded event and its task, or creates a
+   * new event when history has no more schedules. A mismatch is a NondeterminismError.
+   */
+  claim<K extends ScheduleEvent['kind'], E extends ScheduleEvent = Extract<ScheduleEvent, { kind: K }>>(
+    expected: NewHistoryEvent & { kind: K },
+    codeCall: string,
+    mismatch: (recorded: E) => string | null,
+  ): { event: E; task: Task<any>; isNew: boolean } {
+    const recorded = this.scheduleEvents[this.claimCursor];
+    let event: E;
+    let isNew = false;
+    if (recorded) {
+      const reason = recorded.kind !== expected.kind ? 'a different operation' : mismatch(recorded as E);
+      if (reason) {
+        const err = new NondeterminismError(
+          `${this.where()}: history event #${recorded.eventId} is ${describeEvent(recorded)}, but the code called ` +
+            `${codeCall} at this point (${reason})${codeSite()}. ${VERSIONING_HINT}`,
+        );
+        this.fail(err);
+        throw err;
+      }
+      event = recorded as E;
+    } else {
+      event = this.appendEvent(expected) as E;
+      this.scheduleEvents.push(event);
+      isNew = true;
+    }
+    this.claimCursor++;
+    const task = new Task<unknown>(event.kind);
+    this.claimed.set(event.eventId, { event, task });
+    this.pendingPrimitives++;
+    return { event, task, isNew };
+  }
+
+  /** Registers a wait for the next occurrence of external event `name`. */
+  subscribe(name: string, task: Task<Json>): void {
+    const slot = this.externalSlot(name);
+    slot.waiters.push(task);
+    // The claim counted this task as pending; an event that already arrived completes it.
+    const index = slot.waiters.length - 1;
+    if (index < slot.events.length) {
+      this.pendingPrimitives--;
+      task.resolve(slot.events[index]);
+    }
+  }
+
+  /** Marks a claimed slot as settled by the replayer itself (e.g. a deduped LLM call). */
+  settleClaimed(eventId: number): void {
+    if (this.claimed.has(eventId)) this.pendingPrimitives--;
+  }
+
+  findClaimed(predicate: (e: ScheduleEvent) => boolean): Claimed | undefined {
+    for (const c of this.claimed.values()) if (predicate(c.event)) return c;
+    return undefined;
+  }
+
+  addWorkItem(item: WorkItem): void {
+    this.turn.workItems.push(item);
+  }
+
+  addMessage(message: OrchestratorMessage, visibleAtMs?: number): void {
+    this.turn.messages.push(visibleAtMs === undefined ? { message } : { message, visibleAtMs });
+  }
+
+  requestContinueAsNew(input: Json, version?: string): void {
+    this.continueAsNewRequest ??= version === undefined ? { input } : { input, version };
+  }
+
+  setCustomStatus(status: Json): void {
+    this.customStatus = status;
+    if (!this.replaying) {
+      this.customStatusChanged = true;
+      this.appendEvent({ kind: 'CustomStatusUpdated', status });
+    }
+  }
+
+  trace(level: string, message: string, fields?: Record<string, unknown>): void {
+    if (!this.replaying) this.opts.onTrace?.(level, message, fields);
+  }
+
+  get llmUsage(): LlmUsage {
+    return this.usage;
+  }
+
+  get newEventTimeMs(): number {
+    return this.nowMs;
+  }
+
+  where(): string {
+    return `Orchestration "${this.started.name}" v${this.started.version} (instance ${this.instanceId}, execution ${this.started.executionId})`;
+  }
+
+  private appendEvent(e: NewHistoryEvent): HistoryEvent {
+    const event = { ...e, eventId: this.nextEventId++, timestampMs: this.nowMs } as HistoryEvent;
+    this.history.push(event);
+    this.turn.newEvents.push(event);
+    // Our own events are already "walked": they need no delivery.
+    if (this.walkIndex === this.history.length - 1) this.walkIndex++;
+    return event;
+  }
+
+  private externalSlot(name: string) {
+    let slot = this.external.get(name);
+    if (!slot) this.external.set(name, (slot = { events: [], waiters: [] }));
+    return slot;
+  }
+}
+
+const VERSIONING_HINT =
+  'Orchestration code must make the same ctx calls in the same order on every replay; to change it, register ' +
+  'the new code under a new version (registerOrchestration(name, fn, { version })) and let running instances finish.';
+
+function emptyTurn(): TurnOutput {
+  return { newEvents: [], workItems: [], messages: [], outcome: null, customStatus: undefined };
+}
+
+function normaliseOutput(value: unknown): Json {
+  return value === undefined ? null : (value as Json);
+}
+
+export function describeEvent(e: HistoryEvent): string {
+  switch (e.kind) {
+    case 'ActivityScheduled':
+      return `ActivityScheduled "${e.name}" (input hash ${e.inputHash})`;
+    case 'SubOrchestrationScheduled':
+      return `SubOrchestrationScheduled "${e.name}" (instance ${e.instanceId})`;
+    case 'ExternalSubscribed':
+      return `ExternalSubscribed "${e.name}"`;
+    case 'TimerCreated':
+      return `TimerCreated (fires at ${new Date(e.fireAtMs).toISOString()})`;
+    case 'LlmRequested':
+      return `LlmRequested ${e.operation} (prompt hash ${e.promptHash})`;
+    default:
+      return e.kind;
+  }
+}
+
+/** The first stack frame outside the runtime: where the orchestration made the call. */
+function codeSite(): string {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  const frame = stack.find((l) => !/[\\/]src[\\/]runtime[\\/]|node:internal|[\\/]dist[\\/]src[\\/]runtime[\\/]/.test(l));
+  return frame ? ` ${frame.trim()}` : '';
+}
