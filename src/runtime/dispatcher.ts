@@ -1,0 +1,84 @@
+/**
+ * A polling dispatcher: one fetch loop that hands items to up to `concurrency` handlers.
+ * Idle polling backs off from 1 ms to `idleMaxMs`; a store's work notice wakes it at once.
+ */
+export interface DispatcherOptions<T> {
+  name: string;
+  concurrency: number;
+  idleMaxMs: number;
+  fetch: () => Promise<T | null>;
+  handle: (item: T) => Promise<void>;
+  onError: (where: string, err: unknown) => void;
+}
+
+export class Dispatcher<T> {
+  private running = false;
+  private inFlight = new Set<Promise<void>>();
+  private wakeUp: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly opts: DispatcherOptions<T>) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Wakes an idle fetch loop (new work may be visible). */
+  wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  /** Stops fetching and waits for in-flight handlers. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async run(): Promise<void> {
+    let idleMs = 1;
+    while (this.running) {
+      if (this.inFlight.size >= this.opts.concurrency) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      let item: T | null = null;
+      try {
+        item = await this.opts.fetch();
+      } catch (err) {
+        this.opts.onError(`${this.opts.name} fetch`, err);
+      }
+      if (!this.running) {
+        // Fetched while stopping: leave it to its lock expiry rather than half-run it.
+        break;
+      }
+      if (item === null) {
+        await this.sleep(idleMs);
+        idleMs = Math.min(idleMs * 2, this.opts.idleMaxMs);
+        continue;
+      }
+      idleMs = 1;
+      const p: Promise<void> = this.opts
+        .handle(item)
+        .catch((err) => this.opts.onError(`${this.opts.name} handler`, err))
+        .finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+}

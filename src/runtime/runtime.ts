@@ -1,0 +1,179 @@
+/**
+ * The Runtime: registers orchestrations and activities and runs the dispatchers that turn
+ * queued messages into orchestration turns and execute activities (and LLM calls).
+ */
+import { ActivityRegistry, OrchestrationRegistry, type ActivityMetadata } from './registry.js';
+import type { ActivityFn, OrchestrationFn, TraceLevel } from './context-api.js';
+import { runActivityItem } from './activity-worker.js';
+import { Client } from './client.js';
+import { Dispatcher } from './dispatcher.js';
+import { ExecutionCache } from './execution-cache.js';
+import { killPoint } from './kill-hook.js';
+import { TurnProcessor } from './turn-processor.js';
+import { LockLostError } from '../store/errors.js';
+import type { LockedWorkItem, OrchestrationItem, QueueName, Store } from '../store/store.js';
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Logs warnings and errors to the console; traces from orchestrations at info. */
+export const consoleLogger: Logger = {
+  debug: () => {},
+  info: (m, f) => console.log(m, f ?? ''),
+  warn: (m, f) => console.warn(m, f ?? ''),
+  error: (m, f) => console.error(m, f ?? ''),
+};
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface RuntimeOptions {
+  store: Store;
+  /** Orchestration turns processed at once (default 4). */
+  orchestrationConcurrency?: number;
+  /** Activities in flight at once in this process (default 32): they are usually I/O-bound. */
+  activityConcurrency?: number;
+  /** Lease on a locked item (default 30 s); renewed while activities run. */
+  lockMs?: number;
+  /** Longest idle poll interval (default 50 ms); store notices wake workers sooner. */
+  idlePollMs?: number;
+  /** Deliveries of a turn's messages before the instance fails as poison (default 10). */
+  maxAttempts?: number;
+  /** Keep running orchestrations in memory between turns (default true, 1,000 entries). */
+  executionCache?: boolean | { maxEntries: number };
+  /** How often a running activity checks whether its instance was cancelled (default 1 s). */
+  cancelCheckMs?: number;
+  logger?: Logger;
+}
+
+export class Runtime {
+  readonly store: Store;
+  readonly orchestrations = new OrchestrationRegistry();
+  readonly activities = new ActivityRegistry();
+  private readonly logger: Logger;
+  private readonly cache: ExecutionCache | null;
+  private readonly opts: Required<Omit<RuntimeOptions, 'store' | 'logger' | 'executionCache'>>;
+  private readonly shutdown$ = new AbortController();
+  private dispatchers: Dispatcher<any>[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private started = false;
+  private clientInstance: Client | null = null;
+
+  constructor(options: RuntimeOptions) {
+    if (!options?.store) throw new TypeError('new Runtime({ store }): a store is required (e.g. new SqliteStore())');
+    this.store = options.store;
+    this.logger = options.logger ?? consoleLogger;
+    const cacheOpt = options.executionCache ?? true;
+    this.cache = cacheOpt === false ? null : new ExecutionCache(cacheOpt === true ? 1000 : cacheOpt.maxEntries);
+    this.opts = {
+      orchestrationConcurrency: options.orchestrationConcurrency ?? 4,
+      activityConcurrency: options.activityConcurrency ?? 32,
+      lockMs: options.lockMs ?? 30_000,
+      idlePollMs: options.idlePollMs ?? 50,
+      maxAttempts: options.maxAttempts ?? 10,
+      cancelCheckMs: options.cancelCheckMs ?? 1000,
+    };
+  }
+
+  registerOrchestration<I = any, O = any>(name: string, fn: OrchestrationFn<I, O>, opts: { version?: string } = {}): this {
+    this.orchestrations.register(name, fn as OrchestrationFn, opts.version);
+    return this;
+  }
+
+  registerActivity<I = any, O = any>(name: string, fn: ActivityFn<I, O>, metadata: ActivityMetadata = {}): this {
+    this.activities.register(name, fn as ActivityFn, metadata);
+    return this;
+  }
+
+  /** A client on the same store that also checks orchestration names against this runtime. */
+  get client(): Client {
+    return (this.clientInstance ??= new Client(this.store, { orchestrations: this.orchestrations }));
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.store.init();
+    const turns = new TurnProcessor({
+      orchestrations: this.orchestrations,
+      cache: this.cache,
+      maxAttempts: this.opts.maxAttempts,
+      onTrace: (instanceId, level, message, fields) => this.trace(level as TraceLevel, message, { instanceId, ...fields }),
+    });
+    const orchestrator = new Dispatcher<OrchestrationItem>({
+      name: 'orchestrator',
+      concurrency: this.opts.orchestrationConcurrency,
+      idleMaxMs: this.opts.idlePollMs,
+      fetch: () => this.store.fetchOrchestrationItem(this.opts.lockMs),
+      handle: (item) => this.runTurn(turns, item),
+      onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
+    });
+    const activityWorker = new Dispatcher<LockedWorkItem>({
+      name: 'activity',
+      concurrency: this.opts.activityConcurrency,
+      idleMaxMs: this.opts.idlePollMs,
+      fetch: () => this.store.fetchWorkItem('activity', this.opts.lockMs),
+      handle: (item) =>
+        runActivityItem(item, {
+          store: this.store,
+          activities: this.activities,
+          lockMs: this.opts.lockMs,
+          cancelCheckMs: this.opts.cancelCheckMs,
+          shutdownSignal: this.shutdown$.signal,
+          onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
+          onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
+        }),
+      onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
+    });
+    this.dispatchers = [orchestrator, activityWorker];
+    const byQueue: Partial<Record<QueueName, Dispatcher<any>>> = { orchestrator, activity: activityWorker };
+    this.unsubscribe = this.store.onWork?.((queue) => byQueue[queue]?.wake()) ?? null;
+    for (const d of this.dispatchers) d.start();
+  }
+
+  /** Stops fetching, lets in-flight work finish, and releases the store's resources if asked. */
+  async shutdown(opts: { closeStore?: boolean } = {}): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.shutdown$.abort();
+    this.unsubscribe?.();
+    await Promise.all(this.dispatchers.map((d) => d.stop()));
+    this.cache?.clear();
+    if (opts.closeStore) await this.store.close();
+  }
+
+  private async runTurn(turns: TurnProcessor, item: OrchestrationItem): Promise<void> {
+    let result;
+    try {
+      result = await turns.process(item, Date.now());
+    } catch (err) {
+      this.cache?.drop(item.instanceId);
+      this.logger.error(`duroxide: turn of ${item.instanceId} failed; it will be retried`, { error: String(err) });
+      await this.store.abandonOrchestrationItem(item.lockToken, { delayMs: Math.min(100 * item.attempt, 5000) });
+      return;
+    }
+    killPoint('before-turn-ack');
+    try {
+      await this.store.ackOrchestrationItem(item.lockToken, result.commit);
+    } catch (err) {
+      this.cache?.drop(item.instanceId);
+      result.keep?.close();
+      if (err instanceof LockLostError) return; // another worker took the instance; it redoes the turn
+      this.logger.error(`duroxide: committing a turn of ${item.instanceId} failed; it will be retried`, { error: String(err) });
+      await this.store.abandonOrchestrationItem(item.lockToken, { delayMs: 100 }).catch(() => {});
+      return;
+    }
+    if (result.keep) this.cache?.put(item.instanceId, result.keep);
+    killPoint('after-turn-ack');
+    // Work this turn created can start now rather than at the next poll.
+    if (result.commit.workItems.length) this.dispatchers[1]?.wake();
+    if (result.commit.orchestratorMessages.length) this.dispatchers[0]?.wake();
+  }
+
+  private trace(level: TraceLevel, message: string, fields?: Record<string, unknown>): void {
+    this.logger[level](message, fields);
+  }
+}

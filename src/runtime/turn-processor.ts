@@ -1,0 +1,291 @@
+/**
+ * One orchestration turn: turn the locked messages into history events (dropping duplicates
+ * and stale completions), replay the code, and build the commit the store applies atomically.
+ */
+import { PoisonMessageError, toErrorDetails } from './errors.js';
+import type { ExecutionCache } from './execution-cache.js';
+import {
+  isTerminalEvent,
+  type ErrorDetails,
+  type HistoryEvent,
+  type NewHistoryEvent,
+  type OrchestrationStarted,
+} from './history.js';
+import type { OrchestratorMessage } from './messages.js';
+import { DEFAULT_VERSION, type OrchestrationRegistry } from './registry.js';
+import { Replayer, type TurnOutcome } from './replay-engine.js';
+import { TERMINAL_STATUSES, type InstanceUpdate, type OrchestrationItem, type TurnCommit } from '../store/store.js';
+
+export interface TurnProcessorOptions {
+  orchestrations: OrchestrationRegistry;
+  cache: ExecutionCache | null;
+  /** Deliveries of one message before the instance is failed as poison. */
+  maxAttempts: number;
+  onTrace?: (instanceId: string, level: string, message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface TurnResult {
+  commit: TurnCommit;
+  /** Keep this replayer for the next turn once the commit succeeded. */
+  keep?: Replayer;
+}
+
+export class TurnProcessor {
+  constructor(private readonly opts: TurnProcessorOptions) {}
+
+  async process(item: OrchestrationItem, nowMs: number): Promise<TurnResult> {
+    const builder = new EventBuilder(item.history, nowMs);
+    const inst = item.instance;
+    const consumeOnly = (): TurnResult => ({
+      commit: { executionId: inst?.executionId ?? 0, historyDelta: [], instance: currentUpdate(item), workItems: [], orchestratorMessages: [] },
+    });
+
+    if (inst && TERMINAL_STATUSES.has(inst.status)) return consumeOnly();
+
+    let executionId = inst?.executionId ?? 0;
+    let persisted = item.history;
+    const canMsg = item.messages
+      .map((m) => m.message)
+      .find((m): m is Extract<OrchestratorMessage, { kind: 'ContinueAsNew' }> => m.kind === 'ContinueAsNew' && m.executionId > executionId);
+
+    if (item.attempt > this.opts.maxAttempts && persisted.length > 0 && !canMsg) {
+      return this.poison(item, builder);
+    }
+
+    if (canMsg) {
+      this.opts.cache?.drop(item.instanceId);
+      executionId = canMsg.executionId;
+      persisted = [];
+      builder.reset();
+      const started = this.startEvent(builder, canMsg, executionId);
+      if ('unknown' in started) return this.failStart(item, builder, started.unknown, executionId);
+      for (const e of canMsg.carriedEvents) builder.add({ kind: 'ExternalEvent', name: e.name, data: e.data });
+    } else if (persisted.length === 0) {
+      const start = item.messages.map((m) => m.message).find((m) => m.kind === 'StartOrchestration');
+      if (!start) return consumeOnly(); // messages for an instance that never started: nothing can use them
+      executionId = 1;
+      const started = this.startEvent(builder, start, executionId);
+      if ('unknown' in started) return this.failStart(item, builder, started.unknown, executionId);
+      if (item.attempt > this.opts.maxAttempts) return this.poison(item, builder, executionId);
+    } else if (isTerminalEvent(persisted[persisted.length - 1])) {
+      return consumeOnly();
+    }
+
+    builder.addMessages(item.messages.map((m) => m.message), executionId);
+    const newEvents = builder.events;
+    if (newEvents.length === 0) return consumeOnly();
+
+    const started = (persisted[0] ?? newEvents[0]) as OrchestrationStarted;
+    let registered;
+    try {
+      registered = this.opts.orchestrations.resolve(started.name, started.version);
+    } catch (err) {
+      return this.fail(item, builder, executionId, started, toErrorDetails(err));
+    }
+
+    let replayer = this.opts.cache?.take(item.instanceId, executionId, persisted);
+    if (replayer) {
+      await replayer.advance(newEvents, nowMs);
+    } else {
+      replayer = await Replayer.start({
+        instanceId: item.instanceId,
+        fn: registered.fn,
+        history: [...persisted, ...newEvents],
+        persistedCount: persisted.length,
+        nowMs,
+        onTrace: (level, message, fields) => this.opts.onTrace?.(item.instanceId, level, message, fields),
+      });
+    }
+    const out = replayer.takeTurnOutput();
+    const customStatus = replayer.currentCustomStatus ?? inst?.customStatus;
+    return {
+      commit: {
+        executionId,
+        historyDelta: [...newEvents, ...out.newEvents],
+        instance: {
+          ...statusOf(out.outcome),
+          name: started.name,
+          version: started.version,
+          ...(customStatus !== undefined ? { customStatus } : {}),
+          ...(started.parentInstanceId ? { parentInstanceId: started.parentInstanceId } : {}),
+        },
+        workItems: out.workItems,
+        orchestratorMessages: out.messages,
+      },
+      keep: out.outcome ? undefined : replayer,
+    };
+  }
+
+  /** Adds OrchestrationStarted, resolving the version a new execution runs on. */
+  private startEvent(
+    builder: EventBuilder,
+    msg: Extract<OrchestratorMessage, { kind: 'StartOrchestration' | 'ContinueAsNew' }>,
+    executionId: number,
+  ): OrchestrationStarted | { unknown: ErrorDetails; started: OrchestrationStarted } {
+    let version: string;
+    let unknown: ErrorDetails | undefined;
+    try {
+      version = this.opts.orchestrations.resolve(msg.name, msg.version).version;
+    } catch (err) {
+      version = msg.version ?? DEFAULT_VERSION;
+      unknown = toErrorDetails(err);
+    }
+    const started = builder.add({
+      kind: 'OrchestrationStarted',
+      name: msg.name,
+      version,
+      input: msg.input,
+      executionId,
+      ...(msg.parentInstanceId !== undefined
+        ? { parentInstanceId: msg.parentInstanceId, parentExecutionId: msg.parentExecutionId, parentEventId: msg.parentEventId }
+        : {}),
+    }) as OrchestrationStarted;
+    return unknown ? { unknown, started } : started;
+  }
+
+  private failStart(item: OrchestrationItem, builder: EventBuilder, error: ErrorDetails, executionId: number): TurnResult {
+    const started = builder.events[0] as OrchestrationStarted;
+    return this.fail(item, builder, executionId, started, error);
+  }
+
+  private poison(item: OrchestrationItem, builder: EventBuilder, executionId = item.instance?.executionId ?? 1): TurnResult {
+    this.opts.cache?.drop(item.instanceId);
+    const started = (item.history[0] ?? builder.events[0]) as OrchestrationStarted;
+    const kinds = [...new Set(item.messages.map((m) => m.message.kind))].join(', ');
+    const err = new PoisonMessageError(
+      `A turn of instance ${item.instanceId} failed ${item.attempt - 1} times in a row (messages: ${kinds}); ` +
+        `the instance was failed instead of retrying forever (maxAttempts ${this.opts.maxAttempts}). ` +
+        'Check the worker logs for the crash, fix it, and start a new instance.',
+    );
+    return this.fail(item, builder, executionId, started, toErrorDetails(err));
+  }
+
+  /** Ends the execution as failed (unknown orchestration, poison), telling a parent. */
+  private fail(
+    item: OrchestrationItem,
+    builder: EventBuilder,
+    executionId: number,
+    started: OrchestrationStarted,
+    error: ErrorDetails,
+  ): TurnResult {
+    builder.add({ kind: 'OrchestrationFailed', error });
+    const messages: TurnCommit['orchestratorMessages'] = [];
+    if (started.parentInstanceId !== undefined) {
+      messages.push({
+        message: {
+          kind: 'SubOrchestrationFailed',
+          instanceId: started.parentInstanceId,
+          executionId: started.parentExecutionId ?? 1,
+          sourceEventId: started.parentEventId ?? 0,
+          error,
+        },
+      });
+    }
+    return {
+      commit: {
+        executionId,
+        historyDelta: builder.events,
+        instance: {
+          name: started.name,
+          version: started.version,
+          status: 'Failed',
+          error,
+          ...(started.parentInstanceId ? { parentInstanceId: started.parentInstanceId } : {}),
+        },
+        workItems: [],
+        orchestratorMessages: messages,
+      },
+    };
+  }
+}
+
+function statusOf(outcome: TurnOutcome | null): Pick<InstanceUpdate, 'status' | 'output' | 'error'> {
+  if (!outcome || outcome.kind === 'continuedAsNew') return { status: 'Running' };
+  if (outcome.kind === 'completed') return { status: 'Completed', output: outcome.output };
+  return { status: outcome.kind === 'cancelled' ? 'Cancelled' : 'Failed', error: outcome.error };
+}
+
+function currentUpdate(item: OrchestrationItem): InstanceUpdate {
+  const i = item.instance;
+  if (!i) {
+    return { name: '(unknown)', version: DEFAULT_VERSION, status: 'Failed', error: { name: 'Error', message: 'orphan messages' } };
+  }
+  const update: InstanceUpdate = { name: i.name, version: i.version ?? DEFAULT_VERSION, status: i.status };
+  if (i.output !== undefined) update.output = i.output;
+  if (i.error !== undefined) update.error = i.error;
+  if (i.customStatus !== undefined) update.customStatus = i.customStatus;
+  if (i.parentInstanceId !== undefined) update.parentInstanceId = i.parentInstanceId;
+  return update;
+}
+
+/** Appends new events after the persisted history, dropping duplicates and stale completions. */
+class EventBuilder {
+  events: HistoryEvent[] = [];
+  private nextId: number;
+  private readonly scheduled = new Map<number, string>();
+  private readonly completed = new Set<number>();
+  private cancelRequested = false;
+
+  constructor(
+    persisted: HistoryEvent[],
+    private readonly nowMs: number,
+  ) {
+    this.nextId = (persisted.at(-1)?.eventId ?? 0) + 1;
+    for (const e of persisted) this.index(e);
+  }
+
+  reset(): void {
+    this.events = [];
+    this.nextId = 1;
+    this.scheduled.clear();
+    this.completed.clear();
+    this.cancelRequested = false;
+  }
+
+  add(e: NewHistoryEvent): HistoryEvent {
+    const event = { ...e, eventId: this.nextId++, timestampMs: this.nowMs } as HistoryEvent;
+    this.events.push(event);
+    this.index(event);
+    return event;
+  }
+
+  addMessages(messages: OrchestratorMessage[], executionId: number): void {
+    for (const m of messages) {
+      switch (m.kind) {
+        case 'StartOrchestration':
+        case 'ContinueAsNew':
+          break; // handled by the caller, or a duplicate
+        case 'ExternalEvent':
+          this.add({ kind: 'ExternalEvent', name: m.name, data: m.data });
+          break;
+        case 'CancelInstance':
+          if (!this.cancelRequested) this.add({ kind: 'OrchestrationCancelRequested', reason: m.reason });
+          break;
+        default: {
+          // A completion: it must belong to this execution, match its schedule, and be the first.
+          if (m.executionId !== executionId || this.completed.has(m.sourceEventId)) break;
+          if (this.scheduled.get(m.sourceEventId) !== SCHEDULE_OF[m.kind]) break;
+          const { instanceId: _i, executionId: _e, ...fields } = m;
+          this.add(fields as NewHistoryEvent);
+        }
+      }
+    }
+  }
+
+  private index(e: HistoryEvent): void {
+    if ('sourceEventId' in e) this.completed.add(e.sourceEventId);
+    else if (e.kind === 'OrchestrationCancelRequested') this.cancelRequested = true;
+    else if (SCHEDULE_KINDS.has(e.kind)) this.scheduled.set(e.eventId, e.kind);
+  }
+}
+
+const SCHEDULE_OF: Record<string, string> = {
+  ActivityCompleted: 'ActivityScheduled',
+  ActivityFailed: 'ActivityScheduled',
+  TimerFired: 'TimerCreated',
+  SubOrchestrationCompleted: 'SubOrchestrationScheduled',
+  SubOrchestrationFailed: 'SubOrchestrationScheduled',
+  LlmCompleted: 'LlmRequested',
+  LlmFailed: 'LlmRequested',
+};
+const SCHEDULE_KINDS = new Set(Object.values(SCHEDULE_OF));
