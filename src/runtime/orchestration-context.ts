@@ -243,10 +243,76 @@ export class OrchestrationContextImpl implements OrchestrationContext {
     return this.engine.llmUsage;
   }
 
-  /** The engine behind this context, for the LLM operations built on top of it. */
-  get replayer(): Replayer {
-    return this.engine;
+  /**
+   * Schedules one LLM call: one LlmRequested/LlmCompleted pair in history. The request runs
+   * on a worker; a replay gets the recorded answer. LLM operations are built on this.
+   */
+  requestLlm(call: LlmCall): Task<LlmCallResult> {
+    this.engine.assertOpen(call.operation);
+    const original = call.dedupe
+      ? this.engine.findClaimed((e) => e.kind === 'LlmRequested' && e.promptHash === call.promptHash && e.dedupeOf === undefined)
+      : undefined;
+    const { event, task, isNew } = this.engine.claim(
+      {
+        kind: 'LlmRequested',
+        operation: call.operation,
+        promptHash: call.promptHash,
+        provider: call.provider,
+        ...(call.model !== undefined ? { model: call.model } : {}),
+        options: call.options,
+        ...(call.prompt !== undefined ? { prompt: call.prompt } : {}),
+        ...(original ? { dedupeOf: original.event.eventId } : {}),
+      },
+      `ctx.${call.operation}()`,
+      (r) =>
+        r.operation !== call.operation
+          ? `it called ctx.${call.operation}() where history has ctx.${r.operation}()`
+          : r.promptHash !== call.promptHash
+            ? `ctx.${call.operation}() got a different prompt or options (hash ${call.promptHash} instead of ${r.promptHash})`
+            : null,
+    );
+    if (original) {
+      // Answered by the identical earlier request: no provider call, same result.
+      original.task.onSettled(() => {
+        this.engine.settleClaimed(event.eventId);
+        if (original.task.failed) task.reject(original.task.failure);
+        else task.resolve(original.task.result);
+      });
+    } else if (isNew) {
+      this.engine.addWorkItem({
+        queue: 'llm',
+        kind: 'ExecuteLlm',
+        instanceId: this.instanceId,
+        executionId: this.executionId,
+        eventId: event.eventId,
+        operation: call.operation,
+        provider: call.provider,
+        request: call.request,
+      });
+    }
+    return task as Task<LlmCallResult>;
   }
+}
+
+export interface LlmCall {
+  operation: string;
+  /** Hash of what the caller passed (prompt, schema, options), never of library templates. */
+  promptHash: string;
+  /** Key of the runtime's provider map (`default` unless the call names one). */
+  provider: string;
+  model?: string;
+  options: Json;
+  /** The provider request (JSON); it travels in the work item, not in history. */
+  request: Json;
+  /** Kept in history only when the runtime records prompts. */
+  prompt?: Json;
+  dedupe?: boolean;
+}
+
+export interface LlmCallResult {
+  result: Json;
+  tokensUsed: LlmUsage;
+  model: string;
 }
 
 function toJsonInput(value: unknown, what: string): Json {

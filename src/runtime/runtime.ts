@@ -5,6 +5,8 @@
 import { ActivityRegistry, OrchestrationRegistry, type ActivityMetadata } from './registry.js';
 import type { ActivityFn, OrchestrationFn, TraceLevel } from './context-api.js';
 import { runActivityItem } from './activity-worker.js';
+import { runLlmItem } from './llm-worker.js';
+import type { LlmProvider } from '../llm/provider.js';
 import { Client } from './client.js';
 import { Dispatcher } from './dispatcher.js';
 import { ExecutionCache } from './execution-cache.js';
@@ -30,8 +32,17 @@ export const consoleLogger: Logger = {
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** One provider (used as `default`) or a map of named providers. */
+export type LlmProviders = LlmProvider | { default?: LlmProvider; [name: string]: LlmProvider | undefined };
+
 export interface RuntimeOptions {
   store: Store;
+  /** LLM providers for ctx.generate & co. A process without them takes no LLM work. */
+  llm?: LlmProviders;
+  /** LLM calls in flight at once in this process (default 16). */
+  llmConcurrency?: number;
+  /** Keep prompts and raw answers in history (default false: only results, hashes and usage). */
+  recordPrompts?: boolean;
   /** Orchestration turns processed at once (default 4). */
   orchestrationConcurrency?: number;
   /** Activities in flight at once in this process (default 32): they are usually I/O-bound. */
@@ -55,7 +66,9 @@ export class Runtime {
   readonly activities = new ActivityRegistry();
   private readonly logger: Logger;
   private readonly cache: ExecutionCache | null;
-  private readonly opts: Required<Omit<RuntimeOptions, 'store' | 'logger' | 'executionCache'>>;
+  private readonly opts: Required<Omit<RuntimeOptions, 'store' | 'logger' | 'executionCache' | 'llm'>>;
+  /** Configured LLM providers by name (`default` first). */
+  readonly llmProviders: ReadonlyMap<string, LlmProvider>;
   private readonly shutdown$ = new AbortController();
   private dispatchers: Dispatcher<any>[] = [];
   private unsubscribe: (() => void) | null = null;
@@ -75,7 +88,10 @@ export class Runtime {
       idlePollMs: options.idlePollMs ?? 50,
       maxAttempts: options.maxAttempts ?? 10,
       cancelCheckMs: options.cancelCheckMs ?? 1000,
+      llmConcurrency: options.llmConcurrency ?? 16,
+      recordPrompts: options.recordPrompts ?? false,
     };
+    this.llmProviders = providerMap(options.llm);
   }
 
   registerOrchestration<I = any, O = any>(name: string, fn: OrchestrationFn<I, O>, opts: { version?: string } = {}): this {
@@ -130,6 +146,26 @@ export class Runtime {
     });
     this.dispatchers = [orchestrator, activityWorker];
     const byQueue: Partial<Record<QueueName, Dispatcher<any>>> = { orchestrator, activity: activityWorker };
+    if (this.llmProviders.size > 0) {
+      const llmWorker = new Dispatcher<LockedWorkItem>({
+        name: 'llm',
+        concurrency: this.opts.llmConcurrency,
+        idleMaxMs: this.opts.idlePollMs,
+        fetch: () => this.store.fetchWorkItem('llm', this.opts.lockMs),
+        handle: (item) =>
+          runLlmItem(item, {
+            store: this.store,
+            providers: this.llmProviders,
+            lockMs: this.opts.lockMs,
+            cancelCheckMs: this.opts.cancelCheckMs,
+            recordPrompts: this.opts.recordPrompts,
+            shutdownSignal: this.shutdown$.signal,
+          }),
+        onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
+      });
+      this.dispatchers.push(llmWorker);
+      byQueue.llm = llmWorker;
+    }
     this.unsubscribe = this.store.onWork?.((queue) => byQueue[queue]?.wake()) ?? null;
     for (const d of this.dispatchers) d.start();
   }
@@ -169,11 +205,28 @@ export class Runtime {
     if (result.keep) this.cache?.put(item.instanceId, result.keep);
     killPoint('after-turn-ack');
     // Work this turn created can start now rather than at the next poll.
-    if (result.commit.workItems.length) this.dispatchers[1]?.wake();
+    for (const w of result.commit.workItems) (w.queue === 'llm' ? this.dispatchers[2] : this.dispatchers[1])?.wake();
     if (result.commit.orchestratorMessages.length) this.dispatchers[0]?.wake();
   }
 
   private trace(level: TraceLevel, message: string, fields?: Record<string, unknown>): void {
     this.logger[level](message, fields);
   }
+}
+
+function providerMap(llm: LlmProviders | undefined): Map<string, LlmProvider> {
+  const map = new Map<string, LlmProvider>();
+  if (!llm) return map;
+  if (typeof (llm as LlmProvider).complete === 'function') {
+    map.set('default', llm as LlmProvider);
+    return map;
+  }
+  for (const [name, provider] of Object.entries(llm)) {
+    if (!provider) continue;
+    if (typeof provider.complete !== 'function') {
+      throw new TypeError(`new Runtime({ llm }): llm.${name} is not an LLM provider (it has no complete() method)`);
+    }
+    map.set(name, provider);
+  }
+  return map;
 }

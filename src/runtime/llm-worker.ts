@@ -1,0 +1,71 @@
+/**
+ * Runs one LLM work item on a worker, like an activity: call the provider, then ack the item
+ * together with its LlmCompleted/LlmFailed message. The replay never calls a provider.
+ */
+import { DuroxideError, toErrorDetails } from './errors.js';
+import type { Json } from './history.js';
+import { killPoint } from './kill-hook.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import type { LlmWorkItem, OrchestratorMessage } from './messages.js';
+import type { LlmProvider, LlmRequest } from '../llm/provider.js';
+import { LockLostError } from '../store/errors.js';
+import type { LockedWorkItem, Store } from '../store/store.js';
+
+export class LlmProviderNotConfiguredError extends DuroxideError {
+  constructor(name: string, known: string[]) {
+    super(
+      `No LLM provider named "${name}" is configured on this runtime (configured: ${known.join(', ') || 'none'}). ` +
+        'Pass it to new Runtime({ llm: { default: provider, [name]: provider } }).',
+    );
+  }
+}
+
+export interface LlmWorkerOptions {
+  store: Store;
+  providers: ReadonlyMap<string, LlmProvider>;
+  lockMs: number;
+  cancelCheckMs: number;
+  recordPrompts: boolean;
+  shutdownSignal: AbortSignal;
+}
+
+export async function runLlmItem(locked: LockedWorkItem, opts: LlmWorkerOptions): Promise<void> {
+  const item = locked.item as LlmWorkItem;
+  const lease = new LeaseKeeper({
+    store: opts.store,
+    lockToken: locked.lockToken,
+    lockMs: opts.lockMs,
+    instanceId: item.instanceId,
+    cancelCheckMs: opts.cancelCheckMs,
+    shutdownSignal: opts.shutdownSignal,
+  });
+  const base = { instanceId: item.instanceId, executionId: item.executionId, sourceEventId: item.eventId };
+  let completion: OrchestratorMessage;
+  try {
+    const provider = opts.providers.get(item.provider);
+    if (!provider) throw new LlmProviderNotConfiguredError(item.provider, [...opts.providers.keys()]);
+    const request = { ...(item.request as unknown as LlmRequest), signal: lease.controller.signal };
+    const response = await provider.complete(request);
+    completion = {
+      kind: 'LlmCompleted',
+      ...base,
+      result: response.text,
+      tokensUsed: response.usage,
+      model: response.model,
+      ...(opts.recordPrompts ? { raw: { text: response.text, finishReason: response.finishReason } as Json } : {}),
+    };
+  } catch (err) {
+    const usage = (err as { usage?: { input: number; output: number } }).usage;
+    completion = { kind: 'LlmFailed', ...base, error: toErrorDetails(err), ...(usage ? { tokensUsed: usage } : {}) };
+  } finally {
+    lease.stop();
+  }
+  if (lease.lost) return;
+  killPoint('before-llm-ack');
+  try {
+    await opts.store.ackWorkItem(locked.lockToken, completion);
+  } catch (err) {
+    if (!(err instanceof LockLostError)) throw err;
+  }
+  killPoint('after-llm-ack');
+}
