@@ -38,7 +38,7 @@ export class Client {
     return (this.ready ??= this.store.init());
   }
 
-  async startOrchestration(name: string, input: Json = null, opts: StartOptions = {}): Promise<string> {
+  async startOrchestration(name: string, input: unknown = null, opts: StartOptions = {}): Promise<string> {
     if (typeof name !== 'string' || !name) throw new TypeError('startOrchestration(name, input): name must be a non-empty string');
     // A client made by a runtime knows what is registered and can refuse a typo at once.
     if (this.opts.orchestrations) this.opts.orchestrations.resolve(name, opts.version);
@@ -55,7 +55,7 @@ export class Client {
     return instanceId;
   }
 
-  async raiseEvent(instanceId: string, name: string, data: Json = null): Promise<void> {
+  async raiseEvent(instanceId: string, name: string, data: unknown = null): Promise<void> {
     assertJson(data, `Data of event "${name}"`);
     await this.requireInstance(instanceId);
     await this.store.enqueueOrchestratorMessage({ kind: 'ExternalEvent', instanceId, name, data: toJson(data) });

@@ -4,6 +4,11 @@
  */
 import type { Json, LlmUsage } from './history.js';
 
+/**
+ * Inputs and outputs are typed `unknown` at the edges so your own interfaces fit; at run time
+ * they must be plain JSON (checked, with a NonJsonValueError naming the bad path).
+ */
+
 /** A durable task: a lazy thenable that settles when its completion is in history. */
 export interface DurableTask<T> extends PromiseLike<T> {
   readonly kind: string;
@@ -64,12 +69,12 @@ export interface OrchestrationContext {
   /** True while the code re-runs events already in history. */
   readonly isReplaying: boolean;
 
-  scheduleActivity<T = Json>(name: string, input?: Json, opts?: ActivityOptions): DurableTask<T>;
+  scheduleActivity<T = Json>(name: string, input?: unknown, opts?: ActivityOptions): DurableTask<T>;
   scheduleTimer(ms: number): DurableTask<void>;
   waitForEvent<T = Json>(name: string): DurableTask<T>;
-  scheduleSubOrchestration<T = Json>(name: string, input?: Json, opts?: SubOrchestrationOptions): DurableTask<T>;
+  scheduleSubOrchestration<T = Json>(name: string, input?: unknown, opts?: SubOrchestrationOptions): DurableTask<T>;
   /** Ends this execution and starts a fresh one with `input` (and optionally another version). */
-  continueAsNew(input: Json, opts?: { version?: string }): DurableTask<never>;
+  continueAsNew(input: unknown, opts?: { version?: string }): DurableTask<never>;
   all<T extends readonly DurableTask<unknown>[]>(
     tasks: T,
   ): DurableTask<{ [K in keyof T]: T[K] extends DurableTask<infer V> ? V : never }>;
@@ -77,7 +82,7 @@ export interface OrchestrationContext {
   race(...tasks: DurableTask<unknown>[]): DurableTask<RaceResult>;
   newGuid(): string;
   utcNow(): number;
-  setCustomStatus(status: Json): void;
+  setCustomStatus(status: unknown): void;
   trace(level: TraceLevel, message: string, fields?: Record<string, unknown>): void;
   traceInfo(message: string, fields?: Record<string, unknown>): void;
   traceWarn(message: string, fields?: Record<string, unknown>): void;

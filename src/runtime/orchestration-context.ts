@@ -40,7 +40,7 @@ export class OrchestrationContextImpl implements OrchestrationContext {
     return this.engine.replaying;
   }
 
-  scheduleActivity<T = Json>(name: string, input?: Json, opts?: ActivityOptions): DurableTask<T> {
+  scheduleActivity<T = Json>(name: string, input?: unknown, opts?: ActivityOptions): DurableTask<T> {
     this.engine.assertOpen('scheduleActivity');
     if (typeof name !== 'string' || !name) throw new TypeError('ctx.scheduleActivity(name, input): name must be a non-empty string');
     const value = toJsonInput(input, `Input of activity "${name}"`);
@@ -131,7 +131,7 @@ export class OrchestrationContextImpl implements OrchestrationContext {
     return task as Task<T>;
   }
 
-  scheduleSubOrchestration<T = Json>(name: string, input?: Json, opts?: SubOrchestrationOptions): DurableTask<T> {
+  scheduleSubOrchestration<T = Json>(name: string, input?: unknown, opts?: SubOrchestrationOptions): DurableTask<T> {
     this.engine.assertOpen('scheduleSubOrchestration');
     const value = toJsonInput(input, `Input of sub-orchestration "${name}"`);
     const inputHash = jsonHash(value);
@@ -165,7 +165,7 @@ export class OrchestrationContextImpl implements OrchestrationContext {
     return task as Task<T>;
   }
 
-  continueAsNew(input: Json, opts?: { version?: string }): DurableTask<never> {
+  continueAsNew(input: unknown, opts?: { version?: string }): DurableTask<never> {
     this.engine.assertOpen('continueAsNew');
     this.engine.requestContinueAsNew(toJsonInput(input, 'Input of continueAsNew'), opts?.version);
     return new Task<never>('ContinueAsNew');
@@ -218,7 +218,7 @@ export class OrchestrationContextImpl implements OrchestrationContext {
     return this.engine.currentTimeMs;
   }
 
-  setCustomStatus(status: Json): void {
+  setCustomStatus(status: unknown): void {
     this.engine.assertOpen('setCustomStatus');
     this.engine.setCustomStatus(toJsonInput(status, 'Custom status'));
   }
