@@ -18,9 +18,11 @@ import type { Json, LlmUsage } from './history.js';
 import { assertJson, jsonHash, toJson } from './json-value.js';
 import type { Replayer } from './replay-engine.js';
 import { backoffDelayMs, validateRetryPolicy } from './retry-policy.js';
+import { LlmBudgetExceededError, costUsd, type LlmBudget } from './llm-operation-runner.js';
 
 export class OrchestrationContextImpl implements OrchestrationContext {
   private guidCounter = 0;
+  private budget: LlmBudget | null = null;
 
   constructor(private readonly engine: Replayer) {}
 
@@ -241,6 +243,38 @@ export class OrchestrationContextImpl implements OrchestrationContext {
 
   llmUsage(): LlmUsage {
     return this.engine.llmUsage;
+  }
+
+  /** Sets a token and/or cost budget for this execution's LLM operations. */
+  setLlmBudget(budget: LlmBudget | null): void {
+    this.engine.assertOpen('setLlmBudget');
+    this.budget = budget;
+  }
+
+  /** Throws LlmBudgetExceededError before a provider is called once the budget is spent. */
+  assertWithinLlmBudget(operation: string): void {
+    const b = this.budget;
+    if (!b) return;
+    const used = this.engine.llmUsage;
+    const tokens = used.input + used.output;
+    if (b.maxTokens !== undefined && tokens >= b.maxTokens) {
+      throw new LlmBudgetExceededError(
+        `ctx.${operation}() was not sent: this execution used ${tokens} LLM tokens, budget ${b.maxTokens}. ` +
+          'Raise the budget with ctx.setLlmBudget() or end the work here.',
+      );
+    }
+    if (b.maxCostUsd !== undefined && b.prices) {
+      const cost = costUsd(this.engine.usageByModel, b.prices);
+      if (cost >= b.maxCostUsd) {
+        throw new LlmBudgetExceededError(
+          `ctx.${operation}() was not sent: this execution spent $${cost.toFixed(4)} on LLM calls, budget $${b.maxCostUsd}.`,
+        );
+      }
+    }
+  }
+
+  get recordsPrompts(): boolean {
+    return this.engine.recordPrompts;
   }
 
   /**

@@ -59,6 +59,8 @@ export interface ReplayerOptions {
   /** How many events of `history` were committed before this turn. */
   persistedCount: number;
   nowMs: number;
+  /** Keep LLM prompts in history (the runtime's `recordPrompts`). */
+  recordPrompts?: boolean;
   /** Called for trace output while not replaying. */
   onTrace?: (level: string, message: string, fields?: Record<string, unknown>) => void;
 }
@@ -97,6 +99,8 @@ export class Replayer {
   private customStatus: Json | undefined;
   private customStatusChanged = false;
   private usage: LlmUsage = { input: 0, output: 0 };
+  /** Usage per model, for budgets priced per model. */
+  readonly usageByModel = new Map<string, LlmUsage>();
 
   replaying = true;
   currentTimeMs: number;
@@ -242,11 +246,11 @@ export class Replayer {
         task.resolve(undefined);
         break;
       case 'LlmCompleted':
-        this.addUsage(e.tokensUsed);
+        this.addUsage(e.tokensUsed, e.model);
         task.resolve({ result: e.result, tokensUsed: e.tokensUsed, model: e.model });
         break;
       case 'LlmFailed':
-        if (e.tokensUsed) this.addUsage(e.tokensUsed);
+        if (e.tokensUsed) this.addUsage(e.tokensUsed, (event as { model?: string }).model ?? '*');
         task.reject(fromErrorDetails(e.error));
         break;
       case 'ActivityFailed':
@@ -383,8 +387,14 @@ export class Replayer {
     this.fatal ??= err;
   }
 
-  private addUsage(u: LlmUsage): void {
+  private addUsage(u: LlmUsage, model: string): void {
     this.usage = { input: this.usage.input + u.input, output: this.usage.output + u.output };
+    const m = this.usageByModel.get(model) ?? { input: 0, output: 0 };
+    this.usageByModel.set(model, { input: m.input + u.input, output: m.output + u.output });
+  }
+
+  get recordPrompts(): boolean {
+    return this.opts.recordPrompts ?? false;
   }
 
   // ----- services for the context -----

@@ -117,6 +117,7 @@ export class Runtime {
       orchestrations: this.orchestrations,
       cache: this.cache,
       maxAttempts: this.opts.maxAttempts,
+      recordPrompts: this.opts.recordPrompts,
       onTrace: (instanceId, level, message, fields) => this.trace(level as TraceLevel, message, { instanceId, ...fields }),
     });
     const orchestrator = new Dispatcher<OrchestrationItem>({

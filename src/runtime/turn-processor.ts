@@ -21,6 +21,7 @@ export interface TurnProcessorOptions {
   cache: ExecutionCache | null;
   /** Deliveries of one message before the instance is failed as poison. */
   maxAttempts: number;
+  recordPrompts?: boolean;
   onTrace?: (instanceId: string, level: string, message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -93,6 +94,7 @@ export class TurnProcessor {
         history: [...persisted, ...newEvents],
         persistedCount: persisted.length,
         nowMs,
+        recordPrompts: this.opts.recordPrompts,
         onTrace: (level, message, fields) => this.opts.onTrace?.(item.instanceId, level, message, fields),
       });
     }

@@ -1,0 +1,91 @@
+/**
+ * Runs an LLM operation inside an orchestration. The operation's spec (src/llm/operations)
+ * builds requests and parses answers purely; this loop lives in the orchestration, so every
+ * attempt — a re-ask after an invalid answer included — is its own LlmRequested/LlmCompleted
+ * pair in history, and a replay walks the same attempts without calling the model.
+ */
+import type { LlmCallOptions } from './context-api.js';
+import { DuroxideError } from './errors.js';
+import type { Json, LlmUsage } from './history.js';
+import { jsonHash } from './json-value.js';
+import type { LlmRequest, LlmResponse } from '../llm/provider.js';
+import type { OrchestrationContextImpl } from './orchestration-context.js';
+
+/** The shape of an operation spec: pure request building and answer parsing. */
+export interface OperationSpecLike<A, T> {
+  operation: string;
+  /** Only what the caller passed: library prompt templates must not change the hash. */
+  hashInput(args: A): unknown;
+  buildRequest(args: A, attempt: number, feedback?: string): LlmRequest;
+  parse(response: LlmResponse, args: A): { ok: true; value: T } | { ok: false; feedback: string };
+  maxAttempts(args: A): number;
+}
+
+/** An LLM budget for one execution: tokens, or money through a price table. */
+export interface LlmBudget {
+  maxTokens?: number;
+  maxCostUsd?: number;
+  /** USD per million tokens, by model name (`*` for any other model). */
+  prices?: Record<string, { inputPerMTok: number; outputPerMTok: number }>;
+}
+
+export class LlmOperationFailedError extends DuroxideError {
+  constructor(
+    readonly operation: string,
+    readonly attempts: number,
+    readonly lastFeedback: string,
+  ) {
+    super(`ctx.${operation}() got no valid answer in ${attempts} attempt(s). Last problem: ${lastFeedback}`);
+  }
+}
+
+export class LlmBudgetExceededError extends DuroxideError {}
+
+/** Cost in USD of `usage` by model, from a price table. */
+export function costUsd(usageByModel: Map<string, LlmUsage>, prices: NonNullable<LlmBudget['prices']>): number {
+  let total = 0;
+  for (const [model, u] of usageByModel) {
+    const p = prices[model] ?? prices['*'];
+    if (p) total += (u.input * p.inputPerMTok + u.output * p.outputPerMTok) / 1_000_000;
+  }
+  return total;
+}
+
+export async function runLlmOperation<A, T>(
+  ctx: OrchestrationContextImpl,
+  spec: OperationSpecLike<A, T>,
+  args: A,
+  opts: LlmCallOptions = {},
+): Promise<T> {
+  const options: Record<string, Json> = {};
+  for (const key of ['model', 'temperature', 'maxTokens', 'seed'] as const) {
+    if (opts[key] !== undefined) options[key] = opts[key] as Json;
+  }
+  const input = spec.hashInput(args);
+  const maxAttempts = Math.max(1, spec.maxAttempts(args));
+  let feedback: string | undefined;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    ctx.assertWithinLlmBudget(spec.operation);
+    const request: LlmRequest = { ...spec.buildRequest(args, attempt, feedback), ...(options as Partial<LlmRequest>) };
+    const call = await ctx.requestLlm({
+      operation: spec.operation,
+      promptHash: jsonHash({ operation: spec.operation, input, options, attempt }),
+      provider: opts.provider ?? 'default',
+      ...(opts.model !== undefined ? { model: opts.model } : {}),
+      options,
+      request: request as unknown as Json,
+      ...(ctx.recordsPrompts ? { prompt: request as unknown as Json } : {}),
+      dedupe: opts.dedupe,
+    });
+    const response: LlmResponse = {
+      text: typeof call.result === 'string' ? call.result : JSON.stringify(call.result),
+      usage: call.tokensUsed,
+      model: call.model,
+      finishReason: 'stop',
+    };
+    const parsed = spec.parse(response, args);
+    if (parsed.ok) return parsed.value;
+    feedback = parsed.feedback;
+  }
+  throw new LlmOperationFailedError(spec.operation, maxAttempts, feedback ?? 'no answer');
+}
