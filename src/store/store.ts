@@ -62,7 +62,19 @@ export interface OrchestrationItem {
   history: HistoryEvent[];
   /** The highest attempt among `messages`. */
   attempt: number;
+  /**
+   * True when the caller's `knownHistory` hint matched the stored current execution and the
+   * store therefore returned `history: []`. Stores that ignore the hint never set it.
+   */
+  historyOmitted?: boolean;
 }
+
+/**
+ * What the caller already holds of an instance's history (its execution cache). When the
+ * stored current execution is `executionId` and its last event id is `lastEventId`, the store
+ * may skip reading the history and set `historyOmitted`.
+ */
+export type KnownHistory = (instanceId: string) => { executionId: number; lastEventId: number } | undefined;
 
 /** The new state of the instance row written by a turn. */
 export interface InstanceUpdate {
@@ -135,7 +147,7 @@ export interface Store {
    * Locks one instance that has visible messages and no live lock, and returns all of its
    * visible messages with the current execution's history. Null when there is nothing to do.
    */
-  fetchOrchestrationItem(lockMs: number): Promise<OrchestrationItem | null>;
+  fetchOrchestrationItem(lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null>;
   /**
    * Atomically: append the history delta, update the instance row, delete the item's
    * messages, enqueue the work items and orchestrator messages, release the instance lock.
