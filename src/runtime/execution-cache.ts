@@ -25,6 +25,17 @@ export class ExecutionCache {
     return undefined;
   }
 
+  /** What the cache holds for an instance: the store's `knownHistory` hint. */
+  known(instanceId: string): { executionId: number; lastEventId: number } | undefined {
+    const r = this.entries.get(instanceId);
+    return r ? { executionId: r.started.executionId, lastEventId: r.lastEventId } : undefined;
+  }
+
+  /** The history a cached replayer holds (what the store skipped returning). */
+  history(instanceId: string): HistoryEvent[] | undefined {
+    return this.entries.get(instanceId)?.history.slice();
+  }
+
   put(instanceId: string, replayer: Replayer): void {
     this.entries.delete(instanceId);
     this.entries.set(instanceId, replayer);

@@ -118,13 +118,14 @@ export class Runtime {
       cache: this.cache,
       maxAttempts: this.opts.maxAttempts,
       recordPrompts: this.opts.recordPrompts,
+      readHistory: (instanceId) => this.store.readHistory(instanceId),
       onTrace: (instanceId, level, message, fields) => this.trace(level as TraceLevel, message, { instanceId, ...fields }),
     });
     const orchestrator = new Dispatcher<OrchestrationItem>({
       name: 'orchestrator',
       concurrency: this.opts.orchestrationConcurrency,
       idleMaxMs: this.opts.idlePollMs,
-      fetch: () => this.store.fetchOrchestrationItem(this.opts.lockMs),
+      fetch: () => this.store.fetchOrchestrationItem(this.opts.lockMs, { knownHistory: this.knownHistory }),
       handle: (item) => this.runTurn(turns, item),
       onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
     });
@@ -181,6 +182,8 @@ export class Runtime {
     this.cache?.clear();
     if (opts.closeStore) await this.store.close();
   }
+
+  private readonly knownHistory = (instanceId: string) => this.cache?.known(instanceId);
 
   private async runTurn(turns: TurnProcessor, item: OrchestrationItem): Promise<void> {
     let result;

@@ -22,6 +22,8 @@ export interface TurnProcessorOptions {
   /** Deliveries of one message before the instance is failed as poison. */
   maxAttempts: number;
   recordPrompts?: boolean;
+  /** Reads the current execution's history when the store omitted it and the cache lost it. */
+  readHistory: (instanceId: string) => Promise<HistoryEvent[]>;
   onTrace?: (instanceId: string, level: string, message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -34,7 +36,8 @@ export interface TurnResult {
 export class TurnProcessor {
   constructor(private readonly opts: TurnProcessorOptions) {}
 
-  async process(item: OrchestrationItem, nowMs: number): Promise<TurnResult> {
+  async process(fetched: OrchestrationItem, nowMs: number): Promise<TurnResult> {
+    const item = fetched.historyOmitted ? { ...fetched, history: await this.cachedHistory(fetched.instanceId) } : fetched;
     const builder = new EventBuilder(item.history, nowMs);
     const inst = item.instance;
     const consumeOnly = (): TurnResult => ({
@@ -116,6 +119,10 @@ export class TurnProcessor {
       },
       keep: out.outcome ? undefined : replayer,
     };
+  }
+
+  private async cachedHistory(instanceId: string): Promise<HistoryEvent[]> {
+    return this.opts.cache?.history(instanceId) ?? (await this.opts.readHistory(instanceId));
   }
 
   /** Adds OrchestrationStarted, resolving the version a new execution runs on. */
