@@ -140,7 +140,10 @@ export class Replayer {
   async advance(newEvents: HistoryEvent[], nowMs: number): Promise<void> {
     this.nowMs = nowMs;
     this.persistedCount = this.history.length;
-    for (const e of newEvents) this.history.push(e);
+    for (const e of newEvents) {
+      this.history.push(e);
+      if (e.eventId >= this.nextEventId) this.nextEventId = e.eventId + 1;
+    }
     await this.walk();
   }
 
