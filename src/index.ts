@@ -55,6 +55,9 @@ export type {
   ListInstancesOptions,
 } from './store/store.js';
 export { StoreError, LockLostError, InstanceAlreadyExistsError, StoreFormatError } from './store/errors.js';
+export { MemoryStore } from './store/memory-store.js';
+export { SqliteStore } from './store/sqlite-store.js';
+export type { SqliteStoreOptions } from './store/sqlite-store.js';
 
 // LLM
 export type { LlmProvider, LlmRequest, LlmResponse, LlmMessage, ResponseFormat, JsonSchema } from './llm/provider.js';

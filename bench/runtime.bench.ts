@@ -1,0 +1,113 @@
+/**
+ * Runtime benchmark: replay cost, activity throughput on MemoryStore and SqliteStore, and the
+ * per-turn cost at short and long histories with and without the execution cache.
+ * Run: npm run bench:runtime. Last line is machine-readable (RESULT ...).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import type { OrchestrationContext } from '../src/runtime/context-api.js';
+import type { HistoryEvent } from '../src/runtime/history.js';
+import { jsonHash } from '../src/runtime/json-value.js';
+import { Replayer } from '../src/runtime/replay-engine.js';
+import { Runtime, silentLogger } from '../src/runtime/runtime.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
+import type { Store } from '../src/store/store.js';
+
+const dir = mkdtempSync(join(os.tmpdir(), 'duroxide-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A 10,000-event history: OrchestrationStarted plus 4,999 scheduled+completed activities. */
+function longHistory(activities: number): HistoryEvent[] {
+  const h: HistoryEvent[] = [{ kind: 'OrchestrationStarted', eventId: 1, timestampMs: 0, name: 'long', version: '1', input: null, executionId: 1 }];
+  let id = 2;
+  for (let i = 0; i < activities; i++) {
+    const sched = id++;
+    h.push({ kind: 'ActivityScheduled', eventId: sched, timestampMs: 0, name: 'a', input: i, inputHash: '' });
+    h.push({ kind: 'ActivityCompleted', eventId: id++, timestampMs: 0, sourceEventId: sched, result: i });
+  }
+  return h;
+}
+
+async function benchReplay(): Promise<number> {
+  const activities = 4999;
+  const template = longHistory(activities);
+  // Fill in the real input hashes so the replay matches.
+  for (const e of template) if (e.kind === 'ActivityScheduled') e.inputHash = jsonHash(e.input);
+  const fn = async (ctx: OrchestrationContext) => {
+    let sum = 0;
+    for (let i = 0; i < activities; i++) sum += await ctx.scheduleActivity<number>('a', i);
+    return sum;
+  };
+  const times: number[] = [];
+  for (let run = 0; run < 7; run++) {
+    const t0 = performance.now();
+    const r = await Replayer.start({ instanceId: 'r', fn, history: [...template], persistedCount: template.length, nowMs: 1 });
+    const out = r.takeTurnOutput();
+    times.push(performance.now() - t0);
+    if (out.outcome?.kind !== 'completed') throw new Error(`replay did not complete: ${JSON.stringify(out.outcome)}`);
+  }
+  return median(times);
+}
+
+async function throughput(store: Store, orchestrations: number, activitiesEach: number) {
+  const runtime = new Runtime({ store, logger: silentLogger });
+  runtime.registerActivity('noop', async (_c, i: number) => i);
+  runtime.registerOrchestration('ten', async (ctx) => {
+    let sum = 0;
+    for (let i = 0; i < activitiesEach; i++) sum += await ctx.scheduleActivity<number>('noop', i);
+    return sum;
+  });
+  await runtime.start();
+  const t0 = performance.now();
+  const ids = await Promise.all(Array.from({ length: orchestrations }, () => runtime.client.startOrchestration('ten')));
+  for (const id of ids) await runtime.client.waitForOrchestration(id, { timeoutMs: 300_000 });
+  const seconds = (performance.now() - t0) / 1000;
+  await runtime.shutdown({ closeStore: true });
+  return { activitiesPerS: (orchestrations * activitiesEach) / seconds, orchestrationsPerS: orchestrations / seconds };
+}
+
+/** Turns per second early in a history and after ~1,000 events, with the cache on or off. */
+async function turnCost(cache: boolean) {
+  const store = new SqliteStore({ path: join(dir, `turns-${cache}.db`) });
+  const runtime = new Runtime({ store, logger: silentLogger, executionCache: cache });
+  runtime.registerActivity('noop', async () => null);
+  runtime.registerOrchestration('long', async (ctx) => {
+    for (let i = 0; i < 560; i++) await ctx.scheduleActivity('noop', i);
+  });
+  await runtime.start();
+  const id = await runtime.client.startOrchestration('long');
+  await runtime.client.waitForOrchestration(id, { timeoutMs: 600_000 });
+  const history = await runtime.client.readHistory(id);
+  await runtime.shutdown({ closeStore: true });
+  // Each activity is one turn; its ActivityCompleted timestamp marks when that turn ran.
+  const done = history.filter((e) => e.kind === 'ActivityCompleted').map((e) => e.timestampMs);
+  const rate = (from: number, to: number) => ((to - from) * 1000) / Math.max(1, done[to] - done[from]);
+  return { at10: rate(5, 55), at1000: rate(500, 555) };
+}
+
+const replayMs = await benchReplay();
+const mem = await throughput(new MemoryStore(), 200, 10);
+const sql = await throughput(new SqliteStore({ path: join(dir, 'throughput.db') }), 200, 10);
+const cached = await turnCost(true);
+const uncached = await turnCost(false);
+
+const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()}`);
+console.table([
+  { measure: 'replay of a 10,000-event history (ms, median of 7)', value: replayMs.toFixed(1), target: '< 50' },
+  { measure: 'MemoryStore activities/s (200 orchestrations x 10)', value: mem.activitiesPerS.toFixed(0), target: '' },
+  { measure: 'SqliteStore activities/s (200 orchestrations x 10)', value: sql.activitiesPerS.toFixed(0), target: '>= 1500' },
+  { measure: 'SqliteStore orchestrations/s', value: sql.orchestrationsPerS.toFixed(1), target: '' },
+  { measure: 'turns/s at ~10 prior events, cache on', value: cached.at10.toFixed(0), target: '' },
+  { measure: 'turns/s at ~1,000 prior events, cache on', value: cached.at1000.toFixed(0), target: 'same as at 10' },
+  { measure: 'turns/s at ~10 prior events, cache off', value: uncached.at10.toFixed(0), target: '' },
+  { measure: 'turns/s at ~1,000 prior events, cache off', value: uncached.at1000.toFixed(0), target: '(replays grow)' },
+]);
+console.log(
+  `RESULT replay_10k_ms=${replayMs.toFixed(1)} memory_activities_per_s=${mem.activitiesPerS.toFixed(0)} ` +
+    `sqlite_activities_per_s=${sql.activitiesPerS.toFixed(0)} sqlite_orchestrations_per_s=${sql.orchestrationsPerS.toFixed(1)}`,
+);

@@ -1,0 +1,481 @@
+/**
+ * SqliteStore: the embedded default. One file (default `.duroxide/duroxide.db`) in WAL mode,
+ * on better-sqlite3. Every method is one `BEGIN IMMEDIATE` transaction, so several processes
+ * may share the file; better-sqlite3 is synchronous, so a method is also atomic in-process.
+ *
+ * Durability: with `synchronous: 'normal'` (the default) and WAL, a committed turn survives a
+ * process crash or SIGKILL; a power loss or OS crash may lose the last transactions (never
+ * corrupt the file). `synchronous: 'full'` fsyncs every commit and survives power loss too,
+ * at a large cost in throughput.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { HistoryEvent } from '../runtime/history.js';
+import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
+import { InstanceAlreadyExistsError, LockLostError, StoreError, StoreFormatError } from './errors.js';
+import type {
+  InstanceInfo,
+  InstanceStatus,
+  KnownHistory,
+  ListInstancesOptions,
+  LockedWorkItem,
+  OrchestrationItem,
+  QueueName,
+  RateLimitRequest,
+  Store,
+  TurnCommit,
+} from './store.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; created with its folder when missing. Default `.duroxide/duroxide.db`. */
+  path?: string;
+  /** `normal` (default): survives process crashes. `full`: survives power loss, slower. */
+  synchronous?: 'normal' | 'full';
+  /** How long a transaction waits for another process's lock (default 5,000 ms). */
+  busyTimeoutMs?: number;
+}
+
+const FORMAT_MARKER = 'duroxide-llm';
+const SCHEMA_VERSION = 1;
+
+const MIGRATIONS: Record<number, string> = {
+  1: `
+    CREATE TABLE instances (
+      instance_id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      version TEXT,
+      status TEXT NOT NULL,
+      execution_id INTEGER NOT NULL DEFAULT 0,
+      output TEXT,
+      error TEXT,
+      custom_status TEXT,
+      parent_instance_id TEXT,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX instances_by_status ON instances(status, created_at);
+    CREATE INDEX instances_by_created ON instances(created_at, instance_id);
+    CREATE TABLE history (
+      instance_id TEXT NOT NULL,
+      execution_id INTEGER NOT NULL,
+      event_id INTEGER NOT NULL,
+      event TEXT NOT NULL,
+      PRIMARY KEY (instance_id, execution_id, event_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE orchestrator_queue (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      instance_id TEXT NOT NULL,
+      message TEXT NOT NULL,
+      visible_at INTEGER NOT NULL,
+      attempt INTEGER NOT NULL DEFAULT 0,
+      lock_token TEXT
+    );
+    CREATE INDEX orchestrator_queue_visible ON orchestrator_queue(visible_at, id);
+    CREATE INDEX orchestrator_queue_instance ON orchestrator_queue(instance_id, id);
+    CREATE INDEX orchestrator_queue_lock ON orchestrator_queue(lock_token);
+    CREATE TABLE instance_locks (
+      instance_id TEXT PRIMARY KEY,
+      lock_token TEXT NOT NULL UNIQUE,
+      locked_until INTEGER NOT NULL
+    );
+    CREATE TABLE work_queue (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      queue TEXT NOT NULL,
+      item TEXT NOT NULL,
+      visible_at INTEGER NOT NULL,
+      attempt INTEGER NOT NULL DEFAULT 0,
+      lock_token TEXT UNIQUE,
+      locked_until INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX work_queue_fetch ON work_queue(queue, visible_at, id);
+    CREATE TABLE rate_limits (key TEXT NOT NULL, at INTEGER NOT NULL, cost REAL NOT NULL);
+    CREATE INDEX rate_limits_by_key ON rate_limits(key, at);
+  `,
+};
+
+type Row = Record<string, any>;
+
+export class SqliteStore implements Store {
+  readonly path: string;
+  private readonly synchronous: 'normal' | 'full';
+  private readonly busyTimeoutMs: number;
+  private database: Database.Database | null = null;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly listeners = new Set<(q: QueueName) => void>();
+  private opening: Promise<void> | null = null;
+
+  constructor(opts: SqliteStoreOptions = {}) {
+    this.path = resolve(opts.path ?? '.duroxide/duroxide.db');
+    this.synchronous = opts.synchronous ?? 'normal';
+    this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
+  }
+
+  init(): Promise<void> {
+    return (this.opening ??= Promise.resolve().then(() => this.open()));
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.statements.clear();
+    this.database?.close();
+    this.database = null;
+    this.opening = null;
+  }
+
+  // ----- client side -----
+
+  async createInstance(start: StartOrchestrationMessage): Promise<void> {
+    const now = Date.now();
+    this.tx(() => {
+      const inserted = this.stmt(
+        `INSERT INTO instances (instance_id, name, status, execution_id, parent_instance_id, created_at, updated_at)
+         VALUES (?, ?, 'Pending', 0, ?, ?, ?) ON CONFLICT(instance_id) DO NOTHING`,
+      ).run(start.instanceId, start.name, start.parentInstanceId ?? null, now, now);
+      if (inserted.changes === 0) throw new InstanceAlreadyExistsError(start.instanceId);
+      this.insertMessage(start, now);
+    });
+    this.notify('orchestrator');
+  }
+
+  async enqueueOrchestratorMessage(message: OrchestratorMessage, opts?: { visibleAtMs?: number }): Promise<void> {
+    this.tx(() => this.insertMessage(message, opts?.visibleAtMs ?? Date.now()));
+    this.notify('orchestrator');
+  }
+
+  async enqueueWorkItem(item: WorkItem, opts?: { visibleAtMs?: number }): Promise<void> {
+    this.tx(() => this.insertWork(item, opts?.visibleAtMs ?? Date.now()));
+    this.notify(item.queue);
+  }
+
+  // ----- orchestrator queue -----
+
+  async fetchOrchestrationItem(lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null> {
+    const now = Date.now();
+    return this.tx(() => {
+      const candidate = this.stmt(
+        `SELECT q.instance_id AS instance_id FROM orchestrator_queue q
+         LEFT JOIN instance_locks l ON l.instance_id = q.instance_id
+         WHERE q.visible_at <= ? AND (l.locked_until IS NULL OR l.locked_until <= ?)
+         ORDER BY q.visible_at, q.id LIMIT 1`,
+      ).get(now, now) as Row | undefined;
+      if (!candidate) return null;
+      const instanceId = candidate.instance_id as string;
+      const token = randomUUID();
+      this.stmt(
+        `INSERT INTO instance_locks (instance_id, lock_token, locked_until) VALUES (?, ?, ?)
+         ON CONFLICT(instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until`,
+      ).run(instanceId, token, now + lockMs);
+      this.stmt(
+        `UPDATE orchestrator_queue SET attempt = attempt + 1, lock_token = ? WHERE instance_id = ? AND visible_at <= ?`,
+      ).run(token, instanceId, now);
+      const messages = (this.stmt(`SELECT id, message, attempt FROM orchestrator_queue WHERE lock_token = ? ORDER BY id`).all(token) as Row[]).map(
+        (r) => ({ id: String(r.id), message: JSON.parse(r.message) as OrchestratorMessage, attempt: r.attempt as number }),
+      );
+      const instance = this.readInstance(instanceId);
+      const executionId = instance?.executionId ?? 0;
+      const known = opts?.knownHistory?.(instanceId);
+      let omit = false;
+      if (known && known.executionId === executionId) {
+        const last = this.stmt(`SELECT MAX(event_id) AS last FROM history WHERE instance_id = ? AND execution_id = ?`).get(instanceId, executionId) as Row;
+        omit = last.last === known.lastEventId;
+      }
+      return {
+        instanceId,
+        lockToken: token,
+        messages,
+        instance,
+        history: omit ? [] : this.readEvents(instanceId, executionId),
+        attempt: Math.max(...messages.map((m) => m.attempt)),
+        ...(omit ? { historyOmitted: true } : {}),
+      };
+    });
+  }
+
+  async ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void> {
+    const now = Date.now();
+    this.tx(() => {
+      const instanceId = this.requireInstanceLock(lockToken, now);
+      const insertEvent = this.stmt(`INSERT INTO history (instance_id, execution_id, event_id, event) VALUES (?, ?, ?, ?)`);
+      for (const e of commit.historyDelta) {
+        try {
+          insertEvent.run(instanceId, commit.executionId, e.eventId, JSON.stringify(e));
+        } catch (err) {
+          if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+            throw new StoreError(`Event id ${e.eventId} already exists in execution ${commit.executionId} of ${instanceId}; nothing was written.`);
+          }
+          throw err;
+        }
+      }
+      const i = commit.instance;
+      this.stmt(
+        `INSERT INTO instances (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at)
+         VALUES (@id, @name, @version, @status, @executionId, @output, @error, @customStatus, @parent, @now, @now)
+         ON CONFLICT(instance_id) DO UPDATE SET name = @name, version = @version, status = @status,
+           execution_id = MAX(execution_id, @executionId), output = @output, error = @error,
+           custom_status = @customStatus, parent_instance_id = @parent, updated_at = @now`,
+      ).run({
+        id: instanceId,
+        name: i.name,
+        version: i.version,
+        status: i.status,
+        executionId: commit.executionId,
+        output: i.output === undefined ? null : JSON.stringify(i.output),
+        error: i.error === undefined ? null : JSON.stringify(i.error),
+        customStatus: i.customStatus === undefined ? null : JSON.stringify(i.customStatus),
+        parent: i.parentInstanceId ?? null,
+        now,
+      });
+      this.stmt(`DELETE FROM orchestrator_queue WHERE lock_token = ?`).run(lockToken);
+      this.stmt(`DELETE FROM instance_locks WHERE lock_token = ?`).run(lockToken);
+      for (const w of commit.workItems) this.insertWork(w, now);
+      for (const { message, visibleAtMs } of commit.orchestratorMessages) this.insertMessage(message, visibleAtMs ?? now);
+    });
+    for (const q of new Set(commit.workItems.map((w) => w.queue))) this.notify(q);
+    if (commit.orchestratorMessages.length) this.notify('orchestrator');
+  }
+
+  async abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+    const now = Date.now();
+    this.tx(() => {
+      this.requireInstanceLock(lockToken, now);
+      this.stmt(`UPDATE orchestrator_queue SET lock_token = NULL, visible_at = MAX(visible_at, ?) WHERE lock_token = ?`).run(
+        now + (opts?.delayMs ?? 0),
+        lockToken,
+      );
+      this.stmt(`DELETE FROM instance_locks WHERE lock_token = ?`).run(lockToken);
+    });
+    this.notify('orchestrator');
+  }
+
+  async renewOrchestrationLock(lockToken: string, lockMs: number): Promise<void> {
+    const now = Date.now();
+    this.tx(() => {
+      this.requireInstanceLock(lockToken, now);
+      this.stmt(`UPDATE instance_locks SET locked_until = ? WHERE lock_token = ?`).run(now + lockMs, lockToken);
+    });
+  }
+
+  // ----- work queue -----
+
+  async fetchWorkItem(queue: WorkQueueName, lockMs: number): Promise<LockedWorkItem | null> {
+    const now = Date.now();
+    return this.tx(() => {
+      const row = this.stmt(
+        `SELECT id, item, attempt FROM work_queue WHERE queue = ? AND visible_at <= ? AND locked_until <= ? ORDER BY visible_at, id LIMIT 1`,
+      ).get(queue, now, now) as Row | undefined;
+      if (!row) return null;
+      const token = randomUUID();
+      this.stmt(`UPDATE work_queue SET lock_token = ?, locked_until = ?, attempt = attempt + 1 WHERE id = ?`).run(token, now + lockMs, row.id);
+      return { id: String(row.id), lockToken: token, item: JSON.parse(row.item) as WorkItem, attempt: (row.attempt as number) + 1 };
+    });
+  }
+
+  async ackWorkItem(lockToken: string, completion: OrchestratorMessage | null): Promise<void> {
+    const now = Date.now();
+    this.tx(() => {
+      const deleted = this.stmt(`DELETE FROM work_queue WHERE lock_token = ? AND locked_until > ?`).run(lockToken, now);
+      if (deleted.changes === 0) throw new LockLostError(lockToken, 'a work item');
+      if (completion) this.insertMessage(completion, now);
+    });
+    if (completion) this.notify('orchestrator');
+  }
+
+  async abandonWorkItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+    const now = Date.now();
+    this.tx(() => {
+      const updated = this.stmt(
+        `UPDATE work_queue SET lock_token = NULL, locked_until = 0, visible_at = ? WHERE lock_token = ? AND locked_until > ?`,
+      ).run(now + (opts?.delayMs ?? 0), lockToken, now);
+      if (updated.changes === 0) throw new LockLostError(lockToken, 'a work item');
+    });
+  }
+
+  async renewWorkItemLock(lockToken: string, lockMs: number): Promise<void> {
+    const now = Date.now();
+    this.tx(() => {
+      const updated = this.stmt(`UPDATE work_queue SET locked_until = ? WHERE lock_token = ? AND locked_until > ?`).run(now + lockMs, lockToken, now);
+      if (updated.changes === 0) throw new LockLostError(lockToken, 'a work item');
+    });
+  }
+
+  // ----- reads -----
+
+  async getInstance(instanceId: string): Promise<InstanceInfo | null> {
+    return this.readInstance(instanceId);
+  }
+
+  async listInstances(opts: ListInstancesOptions = {}): Promise<InstanceInfo[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (opts.status) {
+      where.push('status = ?');
+      args.push(opts.status);
+    }
+    if (opts.name) {
+      where.push('name = ?');
+      args.push(opts.name);
+    }
+    const sql = `SELECT * FROM instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at, instance_id LIMIT ? OFFSET ?`;
+    const rows = this.db.prepare(sql).all(...args, opts.limit ?? -1, opts.offset ?? 0) as Row[];
+    return rows.map(toInstanceInfo);
+  }
+
+  async listExecutions(instanceId: string): Promise<number[]> {
+    const rows = this.stmt(`SELECT DISTINCT execution_id FROM history WHERE instance_id = ? ORDER BY execution_id`).all(instanceId) as Row[];
+    return rows.map((r) => r.execution_id as number);
+  }
+
+  async readHistory(instanceId: string, executionId?: number): Promise<HistoryEvent[]> {
+    const id = executionId ?? this.readInstance(instanceId)?.executionId;
+    return id === undefined ? [] : this.readEvents(instanceId, id);
+  }
+
+  onWork(listener: (queue: QueueName) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async takeRateLimit(req: RateLimitRequest): Promise<number> {
+    const now = Date.now();
+    return this.tx(() => {
+      this.stmt(`DELETE FROM rate_limits WHERE key = ? AND at <= ?`).run(req.key, now - req.windowMs);
+      const used = this.stmt(`SELECT COALESCE(SUM(cost), 0) AS used, COUNT(*) AS n, MIN(at) AS oldest FROM rate_limits WHERE key = ?`).get(req.key) as Row;
+      if (used.used + req.cost <= req.limit || used.n === 0) {
+        this.stmt(`INSERT INTO rate_limits (key, at, cost) VALUES (?, ?, ?)`).run(req.key, now, req.cost);
+        return 0;
+      }
+      return Math.max(1, (used.oldest as number) + req.windowMs - now);
+    });
+  }
+
+  // ----- internals -----
+
+  private get db(): Database.Database {
+    if (!this.database) throw new StoreError(`SqliteStore(${this.path}) is not open: call await store.init() first.`);
+    return this.database;
+  }
+
+  private open(): void {
+    if (this.database) return;
+    this.checkExistingFile();
+    mkdirSync(dirname(this.path), { recursive: true });
+    const db = new Database(this.path);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${this.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      db.transaction(() => {
+        db.exec(`CREATE TABLE IF NOT EXISTS duroxide_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+        db.prepare(`INSERT OR IGNORE INTO duroxide_meta (key, value) VALUES ('format', ?)`).run(FORMAT_MARKER);
+        const row = db.prepare(`SELECT value FROM duroxide_meta WHERE key = 'schema_version'`).get() as Row | undefined;
+        const current = row ? Number(row.value) : 0;
+        if (current > SCHEMA_VERSION) throw this.newerSchema(current);
+        for (let v = current + 1; v <= SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+        db.prepare(`INSERT INTO duroxide_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(
+          String(SCHEMA_VERSION),
+        );
+      }).immediate();
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.database = db;
+  }
+
+  /** Refuses, without writing a byte, a file that is not a duroxide-llm database. */
+  private checkExistingFile(): void {
+    if (!existsSync(this.path) || statSync(this.path).size === 0) return;
+    let db: Database.Database | null = null;
+    try {
+      db = new Database(this.path, { readonly: true, fileMustExist: true });
+      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Row[]).map((r) => r.name as string);
+      if (tables.length === 0) return;
+      if (!tables.includes('duroxide_meta')) {
+        throw new StoreFormatError(
+          `${this.path} is a SQLite database of another application (tables: ${tables.slice(0, 5).join(', ')}). ` +
+            'It was left untouched; point SqliteStore at another path (the default is .duroxide/duroxide.db).',
+        );
+      }
+      const meta = Object.fromEntries((db.prepare(`SELECT key, value FROM duroxide_meta`).all() as Row[]).map((r) => [r.key, r.value]));
+      if (meta.format !== FORMAT_MARKER) throw new StoreFormatError(`${this.path} is not a duroxide-llm database; it was left untouched.`);
+      if (Number(meta.schema_version) > SCHEMA_VERSION) throw this.newerSchema(Number(meta.schema_version));
+    } catch (err) {
+      if (err instanceof StoreFormatError) throw err;
+      throw new StoreFormatError(
+        `${this.path} is not a SQLite database (${(err as Error).message}). It was left untouched; ` +
+          'point SqliteStore at another path (the default is .duroxide/duroxide.db).',
+      );
+    } finally {
+      db?.close();
+    }
+  }
+
+  private newerSchema(found: number): StoreFormatError {
+    return new StoreFormatError(
+      `${this.path} was written by a newer duroxide-llm (schema ${found}, this version knows ${SCHEMA_VERSION}). ` +
+        'Upgrade duroxide-llm; the file was left untouched.',
+    );
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  private insertMessage(message: OrchestratorMessage, visibleAtMs: number): void {
+    this.stmt(`INSERT INTO orchestrator_queue (instance_id, message, visible_at) VALUES (?, ?, ?)`).run(
+      message.instanceId,
+      JSON.stringify(message),
+      visibleAtMs,
+    );
+  }
+
+  private insertWork(item: WorkItem, visibleAtMs: number): void {
+    this.stmt(`INSERT INTO work_queue (queue, item, visible_at) VALUES (?, ?, ?)`).run(item.queue, JSON.stringify(item), visibleAtMs);
+  }
+
+  private requireInstanceLock(lockToken: string, now: number): string {
+    const row = this.stmt(`SELECT instance_id, locked_until FROM instance_locks WHERE lock_token = ?`).get(lockToken) as Row | undefined;
+    if (!row || row.locked_until <= now) throw new LockLostError(lockToken, 'an orchestration item');
+    return row.instance_id as string;
+  }
+
+  private readInstance(instanceId: string): InstanceInfo | null {
+    const row = this.stmt(`SELECT * FROM instances WHERE instance_id = ?`).get(instanceId) as Row | undefined;
+    return row ? toInstanceInfo(row) : null;
+  }
+
+  private readEvents(instanceId: string, executionId: number): HistoryEvent[] {
+    const rows = this.stmt(`SELECT event FROM history WHERE instance_id = ? AND execution_id = ? ORDER BY event_id`).all(instanceId, executionId) as Row[];
+    return rows.map((r) => JSON.parse(r.event) as HistoryEvent);
+  }
+
+  private notify(queue: QueueName): void {
+    for (const l of this.listeners) l(queue);
+  }
+}
+
+function toInstanceInfo(r: Row): InstanceInfo {
+  const info: InstanceInfo = {
+    instanceId: r.instance_id,
+    name: r.name,
+    version: r.version ?? null,
+    status: r.status as InstanceStatus,
+    executionId: r.execution_id,
+    createdAtMs: r.created_at,
+    updatedAtMs: r.updated_at,
+  };
+  if (r.output !== null) info.output = JSON.parse(r.output);
+  if (r.error !== null) info.error = JSON.parse(r.error);
+  if (r.custom_status !== null) info.customStatus = JSON.parse(r.custom_status);
+  if (r.parent_instance_id !== null) info.parentInstanceId = r.parent_instance_id;
+  return info;
+}
