@@ -31,9 +31,9 @@ export class ExecutionCache {
     return r ? { executionId: r.started.executionId, lastEventId: r.lastEventId } : undefined;
   }
 
-  /** The history a cached replayer holds (what the store skipped returning). */
+  /** The history a cached replayer holds (what the store skipped returning). Read only. */
   history(instanceId: string): HistoryEvent[] | undefined {
-    return this.entries.get(instanceId)?.history.slice();
+    return this.entries.get(instanceId)?.history;
   }
 
   put(instanceId: string, replayer: Replayer): void {

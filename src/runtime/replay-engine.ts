@@ -34,6 +34,7 @@ import {
   type ScheduleEvent,
 } from './history.js';
 import type { OrchestratorMessage, WorkItem } from './messages.js';
+import { HistoryIndex } from './history-index.js';
 import { OrchestrationContextImpl } from './orchestration-context.js';
 
 export type TurnOutcome =
@@ -80,6 +81,8 @@ export class Replayer {
   private persistedCount: number;
   private readonly fn: OrchestrationFn;
   private readonly ctx: OrchestrationContextImpl;
+  /** Kept current with `history`, for the next cached turn. */
+  readonly index: HistoryIndex;
 
   private walkIndex = 0;
   private readonly scheduleEvents: ScheduleEvent[] = [];
@@ -123,6 +126,7 @@ export class Replayer {
     this.currentTimeMs = first.timestampMs;
     this.nextEventId = opts.history[opts.history.length - 1].eventId + 1;
     for (const e of opts.history) if (isScheduleEvent(e)) this.scheduleEvents.push(e);
+    this.index = HistoryIndex.of(opts.history);
     this.ctx = new OrchestrationContextImpl(this);
   }
 
@@ -142,6 +146,7 @@ export class Replayer {
     this.persistedCount = this.history.length;
     for (const e of newEvents) {
       this.history.push(e);
+      this.index.add(e);
       if (e.eventId >= this.nextEventId) this.nextEventId = e.eventId + 1;
     }
     await this.walk();
@@ -508,6 +513,7 @@ export class Replayer {
   private appendEvent(e: NewHistoryEvent): HistoryEvent {
     const event = { ...e, eventId: this.nextEventId++, timestampMs: this.nowMs } as HistoryEvent;
     this.history.push(event);
+    this.index.add(event);
     this.turn.newEvents.push(event);
     // Our own events are already "walked": they need no delivery.
     if (this.walkIndex === this.history.length - 1) this.walkIndex++;

@@ -13,6 +13,7 @@ import {
 } from './history.js';
 import type { OrchestratorMessage } from './messages.js';
 import { DEFAULT_VERSION, type OrchestrationRegistry } from './registry.js';
+import { HistoryIndex, SCHEDULE_OF } from './history-index.js';
 import { Replayer, type TurnOutcome } from './replay-engine.js';
 import { TERMINAL_STATUSES, type InstanceUpdate, type OrchestrationItem, type TurnCommit } from '../store/store.js';
 
@@ -38,26 +39,30 @@ export class TurnProcessor {
 
   async process(fetched: OrchestrationItem, nowMs: number): Promise<TurnResult> {
     const item = fetched.historyOmitted ? { ...fetched, history: await this.cachedHistory(fetched.instanceId) } : fetched;
-    const builder = new EventBuilder(item.history, nowMs);
     const inst = item.instance;
-    const consumeOnly = (): TurnResult => ({
-      commit: { executionId: inst?.executionId ?? 0, historyDelta: [], instance: currentUpdate(item), workItems: [], orchestratorMessages: [] },
-    });
-
-    if (inst && TERMINAL_STATUSES.has(inst.status)) return consumeOnly();
-
     let executionId = inst?.executionId ?? 0;
     let persisted = item.history;
     const canMsg = item.messages
       .map((m) => m.message)
       .find((m): m is Extract<OrchestratorMessage, { kind: 'ContinueAsNew' }> => m.kind === 'ContinueAsNew' && m.executionId > executionId);
+    // A valid cached replayer already indexes the history: the turn costs O(new events).
+    let cached = canMsg ? undefined : this.opts.cache?.take(item.instanceId, executionId, persisted);
+    if (canMsg) this.opts.cache?.drop(item.instanceId);
+    const builder = new EventBuilder(cached?.index ?? HistoryIndex.of(persisted), nowMs);
+    const consumeOnly = (): TurnResult => ({
+      commit: { executionId, historyDelta: [], instance: currentUpdate(item), workItems: [], orchestratorMessages: [] },
+      keep: cached,
+    });
+
+    if (inst && TERMINAL_STATUSES.has(inst.status)) return consumeOnly();
 
     if (item.attempt > this.opts.maxAttempts && persisted.length > 0 && !canMsg) {
+      cached?.close();
+      cached = undefined;
       return this.poison(item, builder);
     }
 
     if (canMsg) {
-      this.opts.cache?.drop(item.instanceId);
       executionId = canMsg.executionId;
       persisted = [];
       builder.reset();
@@ -84,10 +89,11 @@ export class TurnProcessor {
     try {
       registered = this.opts.orchestrations.resolve(started.name, started.version);
     } catch (err) {
+      cached?.close();
       return this.fail(item, builder, executionId, started, toErrorDetails(err));
     }
 
-    let replayer = this.opts.cache?.take(item.instanceId, executionId, persisted);
+    let replayer = cached;
     if (replayer) {
       await replayer.advance(newEvents, nowMs);
     } else {
@@ -230,31 +236,22 @@ function currentUpdate(item: OrchestrationItem): InstanceUpdate {
 /** Appends new events after the persisted history, dropping duplicates and stale completions. */
 class EventBuilder {
   events: HistoryEvent[] = [];
-  private nextId: number;
-  private readonly scheduled = new Map<number, string>();
-  private readonly completed = new Set<number>();
-  private cancelRequested = false;
 
   constructor(
-    persisted: HistoryEvent[],
+    private index: HistoryIndex,
     private readonly nowMs: number,
-  ) {
-    this.nextId = (persisted.at(-1)?.eventId ?? 0) + 1;
-    for (const e of persisted) this.index(e);
-  }
+  ) {}
 
+  /** Starts a new execution: nothing of the previous one applies. */
   reset(): void {
     this.events = [];
-    this.nextId = 1;
-    this.scheduled.clear();
-    this.completed.clear();
-    this.cancelRequested = false;
+    this.index = new HistoryIndex();
   }
 
   add(e: NewHistoryEvent): HistoryEvent {
-    const event = { ...e, eventId: this.nextId++, timestampMs: this.nowMs } as HistoryEvent;
+    const event = { ...e, eventId: this.index.nextEventId, timestampMs: this.nowMs } as HistoryEvent;
     this.events.push(event);
-    this.index(event);
+    this.index.add(event);
     return event;
   }
 
@@ -268,33 +265,16 @@ class EventBuilder {
           this.add({ kind: 'ExternalEvent', name: m.name, data: m.data });
           break;
         case 'CancelInstance':
-          if (!this.cancelRequested) this.add({ kind: 'OrchestrationCancelRequested', reason: m.reason });
+          if (!this.index.cancelRequested) this.add({ kind: 'OrchestrationCancelRequested', reason: m.reason });
           break;
         default: {
           // A completion: it must belong to this execution, match its schedule, and be the first.
-          if (m.executionId !== executionId || this.completed.has(m.sourceEventId)) break;
-          if (this.scheduled.get(m.sourceEventId) !== SCHEDULE_OF[m.kind]) break;
+          if (m.executionId !== executionId || this.index.isCompleted(m.sourceEventId)) break;
+          if (this.index.scheduleKind(m.sourceEventId) !== SCHEDULE_OF[m.kind]) break;
           const { instanceId: _i, executionId: _e, ...fields } = m;
           this.add(fields as NewHistoryEvent);
         }
       }
     }
   }
-
-  private index(e: HistoryEvent): void {
-    if ('sourceEventId' in e) this.completed.add(e.sourceEventId);
-    else if (e.kind === 'OrchestrationCancelRequested') this.cancelRequested = true;
-    else if (SCHEDULE_KINDS.has(e.kind)) this.scheduled.set(e.eventId, e.kind);
-  }
 }
-
-const SCHEDULE_OF: Record<string, string> = {
-  ActivityCompleted: 'ActivityScheduled',
-  ActivityFailed: 'ActivityScheduled',
-  TimerFired: 'TimerCreated',
-  SubOrchestrationCompleted: 'SubOrchestrationScheduled',
-  SubOrchestrationFailed: 'SubOrchestrationScheduled',
-  LlmCompleted: 'LlmRequested',
-  LlmFailed: 'LlmRequested',
-};
-const SCHEDULE_KINDS = new Set(Object.values(SCHEDULE_OF));
