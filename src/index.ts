@@ -18,6 +18,7 @@ export type {
   SubOrchestrationOptions,
   RaceResult,
   LlmCallOptions,
+  LlmContextOptions,
   TraceLevel,
   OrchestrationFn,
   ActivityFn,
@@ -61,6 +62,36 @@ export type { SqliteStoreOptions } from './store/sqlite-store.js';
 
 // LLM
 export type { LlmProvider, LlmRequest, LlmResponse, LlmMessage, ResponseFormat, JsonSchema } from './llm/provider.js';
+export { OpenAIProvider, AzureOpenAIProvider } from './llm/openai-provider.js';
+export type { OpenAIProviderOptions, AzureOpenAIProviderOptions } from './llm/openai-provider.js';
+export { AnthropicProvider } from './llm/anthropic-provider.js';
+export type { AnthropicProviderOptions } from './llm/anthropic-provider.js';
+export { OllamaProvider } from './llm/ollama-provider.js';
+export type { OllamaProviderOptions } from './llm/ollama-provider.js';
+export { MockLlmProvider } from './llm/mock-provider.js';
+export type { MockAnswer, MockMatcher, MockResponder, MockLlmProviderOptions } from './llm/mock-provider.js';
+export { RecordReplayProvider, cassetteKey } from './llm/record-replay-provider.js';
+export type { CassetteMode } from './llm/record-replay-provider.js';
+export { ReliableProvider, inProcessRateLimiter } from './llm/reliable-provider.js';
+export type { ReliabilityOptions, RateLimitBackend } from './llm/reliable-provider.js';
+export {
+  LlmError,
+  LlmRateLimitError,
+  LlmTimeoutError,
+  LlmRefusalError,
+  LlmProviderUnavailableError,
+  LlmResponseFormatError,
+  LlmRequestError,
+  CassetteMissError,
+} from './llm/errors.js';
+export { LlmOperationFailedError, LlmBudgetExceededError } from './runtime/llm-operation-runner.js';
+export type { LlmBudget } from './runtime/llm-operation-runner.js';
+export type { Sentiment } from './llm/operations/sentiment.js';
+export type { TextValidator } from './llm/operations/generate-validated.js';
+export { estimateTokens } from './llm/token-estimate.js';
 
 // Tools
 export { toJsonSchema, compileSchema, parseJsonLoose, InvalidSchemaError } from './tools/json-schema.js';
+export type { SchemaLike, JsonSchemaObject } from './tools/json-schema.js';
+export { ToolRegistry } from './tools/registry.js';
+export type { ToolDefinition } from './tools/registry.js';

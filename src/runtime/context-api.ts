@@ -3,6 +3,11 @@
  * Implementations: `orchestration-context.ts`, `activity-context.ts`.
  */
 import type { Json, LlmUsage } from './history.js';
+import type { Sentiment } from '../llm/operations/sentiment.js';
+import type { TextValidator } from '../llm/operations/generate-validated.js';
+import type { SchemaLike } from '../tools/json-schema.js';
+import type { ToolDefinition } from '../tools/registry.js';
+import type { LlmBudget } from './llm-operation-runner.js';
 
 /**
  * Inputs and outputs are typed `unknown` at the edges so your own interfaces fit; at run time
@@ -59,6 +64,15 @@ export interface LlmCallOptions {
   dedupe?: boolean;
 }
 
+/** Options of `ctx.generateWithContext`. */
+export interface LlmContextOptions extends LlmCallOptions {
+  system?: string;
+  /** Your own data to include (JSON). */
+  context?: unknown;
+  /** Trim the context, oldest entries first, to about this many tokens. */
+  maxContextTokens?: number;
+}
+
 export type TraceLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface OrchestrationContext {
@@ -90,6 +104,27 @@ export interface OrchestrationContext {
   traceDebug(message: string, fields?: Record<string, unknown>): void;
   /** Token usage of LLM operations recorded so far in this execution. */
   llmUsage(): LlmUsage;
+
+  // ----- LLM operations: each call is recorded; a replay never calls the model again -----
+  generate(prompt: string, opts?: LlmCallOptions): DurableTask<string>;
+  generateWithSystem(system: string, prompt: string, opts?: LlmCallOptions): DurableTask<string>;
+  /** A yes/no decision. */
+  ifTrue(question: string, opts?: LlmCallOptions): DurableTask<boolean>;
+  /** Exactly one of `categories` (answers are normalised; others are re-asked, then fail). */
+  classify<L extends string>(text: string, categories: readonly L[], opts?: LlmCallOptions): DurableTask<L>;
+  extractFeatures(text: string, features: readonly string[], opts?: LlmCallOptions): DurableTask<Record<string, string>>;
+  /** JSON validated against a JSON Schema or zod schema; invalid answers are re-asked. */
+  generateStructured<T = unknown>(prompt: string, schema: SchemaLike, opts?: LlmCallOptions): DurableTask<T>;
+  summarize(text: string, maxWords: number, opts?: LlmCallOptions): DurableTask<string>;
+  sentiment(text: string, opts?: LlmCallOptions): DurableTask<Sentiment>;
+  /** The prompt plus the orchestration's own context (ids, recent results, events, status). */
+  generateWithContext(prompt: string, opts?: LlmContextOptions): DurableTask<string>;
+  /** Re-asks with the validator's message until it returns true, up to `maxAttempts`. */
+  generateValidated(prompt: string, validator: TextValidator, maxAttempts?: number, opts?: LlmCallOptions): DurableTask<string>;
+  /** The activities registered as tools (those with a description, or marked `tool: true`). */
+  describeTools(): ToolDefinition[];
+  /** A token and/or cost budget for this execution's LLM operations. */
+  setLlmBudget(budget: LlmBudget | null): void;
 }
 
 export interface ActivityContext {

@@ -8,18 +8,10 @@ import type { LlmCallOptions } from './context-api.js';
 import { DuroxideError } from './errors.js';
 import type { Json, LlmUsage } from './history.js';
 import { jsonHash } from './json-value.js';
+import type { OperationSpec } from '../llm/operations/operation-spec.js';
+import type { TextValidator } from '../llm/operations/generate-validated.js';
 import type { LlmRequest, LlmResponse } from '../llm/provider.js';
 import type { OrchestrationContextImpl } from './orchestration-context.js';
-
-/** The shape of an operation spec: pure request building and answer parsing. */
-export interface OperationSpecLike<A, T> {
-  operation: string;
-  /** Only what the caller passed: library prompt templates must not change the hash. */
-  hashInput(args: A): unknown;
-  buildRequest(args: A, attempt: number, feedback?: string): LlmRequest;
-  parse(response: LlmResponse, args: A): { ok: true; value: T } | { ok: false; feedback: string };
-  maxAttempts(args: A): number;
-}
 
 /** An LLM budget for one execution: tokens, or money through a price table. */
 export interface LlmBudget {
@@ -53,9 +45,10 @@ export function costUsd(usageByModel: Map<string, LlmUsage>, prices: NonNullable
 
 export async function runLlmOperation<A, T>(
   ctx: OrchestrationContextImpl,
-  spec: OperationSpecLike<A, T>,
+  spec: OperationSpec<A, T>,
   args: A,
   opts: LlmCallOptions = {},
+  validator?: TextValidator,
 ): Promise<T> {
   const options: Record<string, Json> = {};
   for (const key of ['model', 'temperature', 'maxTokens', 'seed'] as const) {
@@ -84,8 +77,13 @@ export async function runLlmOperation<A, T>(
       finishReason: 'stop',
     };
     const parsed = spec.parse(response, args);
-    if (parsed.ok) return parsed.value;
-    feedback = parsed.feedback;
+    if (!parsed.ok) {
+      feedback = parsed.feedback;
+      continue;
+    }
+    const verdict = validator ? await validator(response.text) : true;
+    if (verdict === true) return parsed.value;
+    feedback = typeof verdict === 'string' && verdict ? verdict : 'the validator rejected the answer';
   }
   throw new LlmOperationFailedError(spec.operation, maxAttempts, feedback ?? 'no answer');
 }

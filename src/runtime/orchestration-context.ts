@@ -18,7 +18,12 @@ import type { Json, LlmUsage } from './history.js';
 import { assertJson, jsonHash, toJson } from './json-value.js';
 import type { Replayer } from './replay-engine.js';
 import { backoffDelayMs, validateRetryPolicy } from './retry-policy.js';
-import { LlmBudgetExceededError, costUsd, type LlmBudget } from './llm-operation-runner.js';
+import { LlmBudgetExceededError, costUsd, runLlmOperation, type LlmBudget } from './llm-operation-runner.js';
+import type { LlmCallOptions, LlmContextOptions } from './context-api.js';
+import * as ops from '../llm/operations/index.js';
+import type { SchemaLike } from '../tools/json-schema.js';
+import { assertValidSchema } from '../tools/json-schema.js';
+import type { ToolDefinition } from '../tools/registry.js';
 
 export class OrchestrationContextImpl implements OrchestrationContext {
   private guidCounter = 0;
@@ -245,6 +250,75 @@ export class OrchestrationContextImpl implements OrchestrationContext {
     return this.engine.llmUsage;
   }
 
+  // ----- LLM operations -----
+
+  private llmOp<A, T>(spec: ops.OperationSpec<A, T>, args: A, opts?: LlmCallOptions, validator?: ops.TextValidator): Task<T> {
+    this.engine.assertOpen(spec.operation);
+    return taskFromAsync(spec.operation, () => runLlmOperation(this, spec, args, opts, validator));
+  }
+
+  generate(prompt: string, opts?: LlmCallOptions): DurableTask<string> {
+    return this.llmOp(ops.generateSpec, { prompt: requireText(prompt, 'generate', 'prompt') }, opts);
+  }
+
+  generateWithSystem(system: string, prompt: string, opts?: LlmCallOptions): DurableTask<string> {
+    return this.llmOp(ops.generateWithSystemSpec, { system: requireText(system, 'generateWithSystem', 'system'), prompt: requireText(prompt, 'generateWithSystem', 'prompt') }, opts);
+  }
+
+  ifTrue(question: string, opts?: LlmCallOptions): DurableTask<boolean> {
+    return this.llmOp(ops.ifTrueSpec, { question: requireText(question, 'ifTrue', 'question') }, opts);
+  }
+
+  classify<L extends string>(text: string, categories: readonly L[], opts?: LlmCallOptions): DurableTask<L> {
+    ops.validateCategories(categories);
+    return this.llmOp(ops.classifySpec, { text: requireText(text, 'classify', 'text'), categories }, opts) as Task<L>;
+  }
+
+  extractFeatures(text: string, features: readonly string[], opts?: LlmCallOptions): DurableTask<Record<string, string>> {
+    if (!Array.isArray(features) || features.length === 0) throw new TypeError('ctx.extractFeatures(text, features): give at least one feature name');
+    return this.llmOp(ops.extractFeaturesSpec, { text: requireText(text, 'extractFeatures', 'text'), features }, opts);
+  }
+
+  generateStructured<T = unknown>(prompt: string, schema: SchemaLike, opts?: LlmCallOptions): DurableTask<T> {
+    assertValidSchema(schema, 'The schema given to ctx.generateStructured');
+    return this.llmOp(ops.generateStructuredSpec, { prompt: requireText(prompt, 'generateStructured', 'prompt'), schema }, opts) as Task<T>;
+  }
+
+  summarize(text: string, maxWords: number, opts?: LlmCallOptions): DurableTask<string> {
+    if (!Number.isInteger(maxWords) || maxWords < 1) throw new TypeError('ctx.summarize(text, maxWords): maxWords must be an integer >= 1');
+    return this.llmOp(ops.summarizeSpec, { text: requireText(text, 'summarize', 'text'), maxWords }, opts);
+  }
+
+  sentiment(text: string, opts?: LlmCallOptions): DurableTask<ops.Sentiment> {
+    return this.llmOp(ops.sentimentSpec, { text: requireText(text, 'sentiment', 'text') }, opts);
+  }
+
+  generateWithContext(prompt: string, opts: LlmContextOptions = {}): DurableTask<string> {
+    const { system, context, maxContextTokens, ...call } = opts;
+    if (context !== undefined) assertJson(context, 'The context given to ctx.generateWithContext');
+    return this.llmOp(
+      ops.generateWithContextSpec,
+      {
+        prompt: requireText(prompt, 'generateWithContext', 'prompt'),
+        snapshot: this.engine.snapshot(),
+        ...(system !== undefined ? { system } : {}),
+        ...(context !== undefined ? { custom: context } : {}),
+        ...(maxContextTokens !== undefined ? { maxContextTokens } : {}),
+      },
+      call,
+    );
+  }
+
+  generateValidated(prompt: string, validator: ops.TextValidator, maxAttempts = 3, opts?: LlmCallOptions): DurableTask<string> {
+    if (typeof validator !== 'function') throw new TypeError('ctx.generateValidated(prompt, validator): validator must be a function');
+    return this.llmOp(ops.generateValidatedSpec, { prompt: requireText(prompt, 'generateValidated', 'prompt'), maxAttempts }, opts, validator);
+  }
+
+  describeTools(): ToolDefinition[] {
+    this.engine.assertOpen('describeTools');
+    return this.engine.tools();
+  }
+
   /** Sets a token and/or cost budget for this execution's LLM operations. */
   setLlmBudget(budget: LlmBudget | null): void {
     this.engine.assertOpen('setLlmBudget');
@@ -347,6 +421,11 @@ export interface LlmCallResult {
   result: Json;
   tokensUsed: LlmUsage;
   model: string;
+}
+
+function requireText(value: unknown, op: string, arg: string): string {
+  if (typeof value !== 'string' || !value.trim()) throw new TypeError(`ctx.${op}(): ${arg} must be a non-empty string`);
+  return value;
 }
 
 function toJsonInput(value: unknown, what: string): Json {

@@ -91,6 +91,10 @@ export class ActivityRegistry {
     this.byName.set(name, { name, fn, metadata });
   }
 
+  remove(name: string): void {
+    this.byName.delete(name);
+  }
+
   resolve(name: string): RegisteredActivity {
     const found = this.byName.get(name);
     if (!found) throw new UnknownActivityError(name, this.names());

@@ -35,6 +35,8 @@ import {
 } from './history.js';
 import type { OrchestratorMessage, WorkItem } from './messages.js';
 import { HistoryIndex } from './history-index.js';
+import type { ContextItem, OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
+import type { ToolDefinition } from '../tools/registry.js';
 import { OrchestrationContextImpl } from './orchestration-context.js';
 
 export type TurnOutcome =
@@ -60,6 +62,8 @@ export interface ReplayerOptions {
   /** How many events of `history` were committed before this turn. */
   persistedCount: number;
   nowMs: number;
+  /** The runtime's tool registry, for ctx.describeTools(). */
+  tools?: () => ToolDefinition[];
   /** Keep LLM prompts in history (the runtime's `recordPrompts`). */
   recordPrompts?: boolean;
   /** Called for trace output while not replaying. */
@@ -399,6 +403,57 @@ export class Replayer {
     this.usage = { input: this.usage.input + u.input, output: this.usage.output + u.output };
     const m = this.usageByModel.get(model) ?? { input: 0, output: 0 };
     this.usageByModel.set(model, { input: m.input + u.input, output: m.output + u.output });
+  }
+
+  tools(): ToolDefinition[] {
+    return this.opts.tools?.() ?? [];
+  }
+
+  /** What the orchestration has seen so far (up to the event being processed): for prompts. */
+  snapshot(): OrchestrationSnapshot {
+    const items: ContextItem[] = [];
+    const names = new Map<number, string>();
+    for (const e of this.history.slice(0, this.walkIndex)) {
+      switch (e.kind) {
+        case 'ActivityScheduled':
+          names.set(e.eventId, e.name);
+          break;
+        case 'LlmRequested':
+          names.set(e.eventId, e.operation);
+          break;
+        case 'ActivityCompleted':
+          items.push({ kind: 'activity', name: names.get(e.sourceEventId), ok: true, value: e.result });
+          break;
+        case 'ActivityFailed':
+          items.push({ kind: 'activity', name: names.get(e.sourceEventId), ok: false, value: e.error.message });
+          break;
+        case 'TimerFired':
+          items.push({ kind: 'timer fired' });
+          break;
+        case 'ExternalEvent':
+          items.push({ kind: 'event', name: e.name, value: e.data });
+          break;
+        case 'SubOrchestrationCompleted':
+          items.push({ kind: 'sub-orchestration', ok: true, value: e.result });
+          break;
+        case 'SubOrchestrationFailed':
+          items.push({ kind: 'sub-orchestration', ok: false, value: e.error.message });
+          break;
+        case 'LlmCompleted':
+          items.push({ kind: 'llm', name: names.get(e.sourceEventId), ok: true, value: e.result });
+          break;
+        default:
+          break;
+      }
+    }
+    return {
+      name: this.started.name,
+      version: this.started.version,
+      instanceId: this.instanceId,
+      executionId: this.started.executionId,
+      items,
+      ...(this.customStatus !== undefined ? { customStatus: this.customStatus } : {}),
+    };
   }
 
   get recordPrompts(): boolean {

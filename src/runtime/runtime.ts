@@ -13,7 +13,9 @@ import { ExecutionCache } from './execution-cache.js';
 import { killPoint } from './kill-hook.js';
 import { TurnProcessor } from './turn-processor.js';
 import { LockLostError } from '../store/errors.js';
-import type { LockedWorkItem, OrchestrationItem, QueueName, Store } from '../store/store.js';
+import { ToolRegistry } from '../tools/registry.js';
+import type { LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store } from '../store/store.js';
+import { ReliableProvider, type ReliabilityOptions } from '../llm/reliable-provider.js';
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -43,6 +45,12 @@ export interface RuntimeOptions {
   llmConcurrency?: number;
   /** Keep prompts and raw answers in history (default false: only results, hashes and usage). */
   recordPrompts?: boolean;
+  /**
+   * Retries, timeouts and rate limits applied to every provider (ReliableProvider). Per-minute
+   * limits are counted in the store, so they hold across every process sharing it.
+   * `false` uses the providers as given.
+   */
+  llmReliability?: ReliabilityOptions | false;
   /** Orchestration turns processed at once (default 4). */
   orchestrationConcurrency?: number;
   /** Activities in flight at once in this process (default 32): they are usually I/O-bound. */
@@ -64,9 +72,11 @@ export class Runtime {
   readonly store: Store;
   readonly orchestrations = new OrchestrationRegistry();
   readonly activities = new ActivityRegistry();
+  /** Activities described as LLM tools (ctx.describeTools(), the agent). */
+  readonly tools = new ToolRegistry();
   private readonly logger: Logger;
   private readonly cache: ExecutionCache | null;
-  private readonly opts: Required<Omit<RuntimeOptions, 'store' | 'logger' | 'executionCache' | 'llm'>>;
+  private readonly opts: Required<Omit<RuntimeOptions, 'store' | 'logger' | 'executionCache' | 'llm' | 'llmReliability'>>;
   /** Configured LLM providers by name (`default` first). */
   readonly llmProviders: ReadonlyMap<string, LlmProvider>;
   private readonly shutdown$ = new AbortController();
@@ -91,7 +101,7 @@ export class Runtime {
       llmConcurrency: options.llmConcurrency ?? 16,
       recordPrompts: options.recordPrompts ?? false,
     };
-    this.llmProviders = providerMap(options.llm);
+    this.llmProviders = wrapProviders(providerMap(options.llm), options.llmReliability, this.store);
   }
 
   registerOrchestration<I = any, O = any>(name: string, fn: OrchestrationFn<I, O>, opts: { version?: string } = {}): this {
@@ -101,6 +111,12 @@ export class Runtime {
 
   registerActivity<I = any, O = any>(name: string, fn: ActivityFn<I, O>, metadata: ActivityMetadata = {}): this {
     this.activities.register(name, fn as ActivityFn, metadata);
+    try {
+      this.tools.add({ name, metadata });
+    } catch (err) {
+      this.activities.remove(name); // an invalid schema registers nothing
+      throw err;
+    }
     return this;
   }
 
@@ -118,6 +134,7 @@ export class Runtime {
       cache: this.cache,
       maxAttempts: this.opts.maxAttempts,
       recordPrompts: this.opts.recordPrompts,
+      tools: () => this.tools.describe(),
       readHistory: (instanceId) => this.store.readHistory(instanceId),
       onTrace: (instanceId, level, message, fields) => this.trace(level as TraceLevel, message, { instanceId, ...fields }),
     });
@@ -216,6 +233,23 @@ export class Runtime {
   private trace(level: TraceLevel, message: string, fields?: Record<string, unknown>): void {
     this.logger[level](message, fields);
   }
+}
+
+function wrapProviders(
+  providers: Map<string, LlmProvider>,
+  reliability: ReliabilityOptions | false | undefined,
+  store: Store,
+): Map<string, LlmProvider> {
+  if (reliability === false) return providers;
+  const backend = store.takeRateLimit ? (req: RateLimitRequest) => store.takeRateLimit!(req) : undefined;
+  const wrapped = new Map<string, LlmProvider>();
+  for (const [name, p] of providers) {
+    wrapped.set(
+      name,
+      p instanceof ReliableProvider ? p : new ReliableProvider(p, { ...(backend ? { rateLimitBackend: backend } : {}), limitKey: `llm:${name}`, ...reliability }),
+    );
+  }
+  return wrapped;
 }
 
 function providerMap(llm: LlmProviders | undefined): Map<string, LlmProvider> {

@@ -14,6 +14,7 @@ import {
 import type { OrchestratorMessage } from './messages.js';
 import { DEFAULT_VERSION, type OrchestrationRegistry } from './registry.js';
 import { HistoryIndex, SCHEDULE_OF } from './history-index.js';
+import type { ToolDefinition } from '../tools/registry.js';
 import { Replayer, type TurnOutcome } from './replay-engine.js';
 import { TERMINAL_STATUSES, type InstanceUpdate, type OrchestrationItem, type TurnCommit } from '../store/store.js';
 
@@ -23,6 +24,7 @@ export interface TurnProcessorOptions {
   /** Deliveries of one message before the instance is failed as poison. */
   maxAttempts: number;
   recordPrompts?: boolean;
+  tools?: () => ToolDefinition[];
   /** Reads the current execution's history when the store omitted it and the cache lost it. */
   readHistory: (instanceId: string) => Promise<HistoryEvent[]>;
   onTrace?: (instanceId: string, level: string, message: string, fields?: Record<string, unknown>) => void;
@@ -104,6 +106,7 @@ export class TurnProcessor {
         persistedCount: persisted.length,
         nowMs,
         recordPrompts: this.opts.recordPrompts,
+        tools: this.opts.tools,
         onTrace: (level, message, fields) => this.opts.onTrace?.(item.instanceId, level, message, fields),
       });
     }

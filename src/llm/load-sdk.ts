@@ -1,0 +1,18 @@
+/** Loads a provider SDK on first use, so each SDK stays an optional peer dependency. */
+import { LlmProviderUnavailableError } from './errors.js';
+
+const cache = new Map<string, Promise<unknown>>();
+
+export function loadSdk<T>(pkg: string, provider: string): Promise<T> {
+  let loading = cache.get(pkg);
+  if (!loading) {
+    loading = import(pkg).catch((err: unknown) => {
+      cache.delete(pkg);
+      throw new LlmProviderUnavailableError(
+        `${provider} needs the "${pkg}" package, which could not be loaded (${(err as Error).message}). Install it: npm install ${pkg}`,
+      );
+    });
+    cache.set(pkg, loading);
+  }
+  return loading as Promise<T>;
+}
