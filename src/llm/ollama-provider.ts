@@ -34,7 +34,16 @@ export class OllamaProvider implements LlmProvider {
       (s): s is AbortSignal => s !== undefined,
     );
     const signal = signals.length ? AbortSignal.any(signals) : undefined;
-    const client = new sdk.Ollama({ host: this.host, fetch: (input, init) => fetch(input, { ...init, ...(signal ? { signal } : {}) }) });
+    // The SDK's errors drop response headers; keep them so retry-after is honoured.
+    let failedHeaders: Headers | undefined;
+    const client = new sdk.Ollama({
+      host: this.host,
+      fetch: async (input, init) => {
+        const res = await fetch(input, { ...init, ...(signal ? { signal } : {}) });
+        if (!res.ok) failedHeaders = res.headers;
+        return res;
+      },
+    });
     const options: Record<string, number> = {};
     if (request.temperature !== undefined) options.temperature = request.temperature;
     if (request.seed !== undefined) options.seed = request.seed;
@@ -50,7 +59,9 @@ export class OllamaProvider implements LlmProvider {
         ...(Object.keys(options).length ? { options } : {}),
       });
     } catch (err) {
-      throw toLlmError(signal?.aborted && (err as Error).name !== 'AbortError' ? Object.assign(err as Error, { name: 'AbortError' }) : err, this.name);
+      if (signal?.aborted && (err as Error).name !== 'AbortError') Object.assign(err as Error, { name: 'AbortError' });
+      if (failedHeaders) Object.assign(err as object, { headers: failedHeaders });
+      throw toLlmError(err, this.name);
     }
     const text: string = res.message?.content ?? '';
     if (!text.trim()) throw new LlmRefusalError(`${this.name}: the model returned an empty answer`);
