@@ -59,6 +59,8 @@ export { StoreError, LockLostError, InstanceAlreadyExistsError, StoreFormatError
 export { MemoryStore } from './store/memory-store.js';
 export { SqliteStore } from './store/sqlite-store.js';
 export type { SqliteStoreOptions } from './store/sqlite-store.js';
+export { PostgresStore } from './store/postgres-store.js';
+export type { PostgresStoreOptions } from './store/postgres-store.js';
 
 // LLM
 export type { LlmProvider, LlmRequest, LlmResponse, LlmMessage, ResponseFormat, JsonSchema } from './llm/provider.js';

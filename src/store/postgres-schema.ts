@@ -1,0 +1,117 @@
+/**
+ * The PostgreSQL schema of PostgresStore, as versioned migrations. `{{s}}` is replaced by
+ * the quoted schema name. JSON is kept in `text` columns: `jsonb` cannot hold `\u0000`.
+ */
+export const PG_SCHEMA_VERSION = 1;
+
+export const PG_MIGRATIONS: Record<number, string> = {
+  1: `
+    CREATE TABLE {{s}}.instances (
+      instance_id text PRIMARY KEY,
+      name text NOT NULL,
+      version text,
+      status text NOT NULL,
+      execution_id integer NOT NULL DEFAULT 0,
+      output text,
+      error text,
+      custom_status text,
+      parent_instance_id text,
+      created_at bigint NOT NULL,
+      updated_at bigint NOT NULL
+    );
+    CREATE INDEX instances_by_status ON {{s}}.instances (status, created_at);
+    CREATE INDEX instances_by_created ON {{s}}.instances (created_at, instance_id);
+    CREATE TABLE {{s}}.history (
+      instance_id text NOT NULL,
+      execution_id integer NOT NULL,
+      event_id integer NOT NULL,
+      event text NOT NULL,
+      PRIMARY KEY (instance_id, execution_id, event_id)
+    );
+    CREATE TABLE {{s}}.orchestrator_queue (
+      id bigserial PRIMARY KEY,
+      instance_id text NOT NULL,
+      message text NOT NULL,
+      visible_at bigint NOT NULL,
+      attempt integer NOT NULL DEFAULT 0,
+      lock_token text
+    );
+    CREATE INDEX orchestrator_queue_visible ON {{s}}.orchestrator_queue (visible_at, id);
+    CREATE INDEX orchestrator_queue_instance ON {{s}}.orchestrator_queue (instance_id, id);
+    CREATE INDEX orchestrator_queue_lock ON {{s}}.orchestrator_queue (lock_token);
+    CREATE TABLE {{s}}.instance_locks (
+      instance_id text PRIMARY KEY,
+      lock_token text NOT NULL UNIQUE,
+      locked_until bigint NOT NULL
+    );
+    CREATE TABLE {{s}}.work_queue (
+      id bigserial PRIMARY KEY,
+      queue text NOT NULL,
+      item text NOT NULL,
+      visible_at bigint NOT NULL,
+      attempt integer NOT NULL DEFAULT 0,
+      lock_token text UNIQUE,
+      locked_until bigint NOT NULL DEFAULT 0
+    );
+    CREATE INDEX work_queue_fetch ON {{s}}.work_queue (queue, visible_at, id);
+    CREATE TABLE {{s}}.rate_limits (key text NOT NULL, at bigint NOT NULL, cost double precision NOT NULL);
+    CREATE INDEX rate_limits_by_key ON {{s}}.rate_limits (key, at);
+
+    -- One round trip per turn commit: verify the lease, append history, upsert the instance,
+    -- consume the messages, enqueue new work, release the lock, wake listeners.
+    CREATE FUNCTION {{s}}.ack_turn(
+      p_token text, p_now bigint, p_execution integer,
+      p_event_ids integer[], p_events text[],
+      p_name text, p_version text, p_status text, p_output text, p_error text, p_custom text, p_parent text,
+      p_work_queues text[], p_work_items text[],
+      p_msg_instances text[], p_msgs text[], p_msg_visible bigint[], p_channel text
+    ) RETURNS text LANGUAGE plpgsql AS $$
+    DECLARE
+      v_instance text;
+    BEGIN
+      SELECT instance_id INTO v_instance FROM {{s}}.instance_locks
+        WHERE lock_token = p_token AND locked_until > p_now FOR UPDATE;
+      IF v_instance IS NULL THEN
+        RETURN NULL;
+      END IF;
+      INSERT INTO {{s}}.history (instance_id, execution_id, event_id, event)
+        SELECT v_instance, p_execution, e.id, e.body FROM unnest(p_event_ids, p_events) AS e(id, body);
+      INSERT INTO {{s}}.instances AS i (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at)
+        VALUES (v_instance, p_name, p_version, p_status, p_execution, p_output, p_error, p_custom, p_parent, p_now, p_now)
+        ON CONFLICT (instance_id) DO UPDATE SET name = p_name, version = p_version, status = p_status,
+          execution_id = GREATEST(i.execution_id, p_execution), output = p_output, error = p_error,
+          custom_status = p_custom, parent_instance_id = p_parent, updated_at = p_now;
+      DELETE FROM {{s}}.orchestrator_queue WHERE lock_token = p_token;
+      DELETE FROM {{s}}.instance_locks WHERE lock_token = p_token;
+      INSERT INTO {{s}}.work_queue (queue, item, visible_at)
+        SELECT w.q, w.item, p_now FROM unnest(p_work_queues, p_work_items) AS w(q, item);
+      INSERT INTO {{s}}.orchestrator_queue (instance_id, message, visible_at)
+        SELECT m.inst, m.body, m.vis FROM unnest(p_msg_instances, p_msgs, p_msg_visible) AS m(inst, body, vis);
+      IF array_length(p_work_queues, 1) > 0 THEN
+        PERFORM pg_notify(p_channel, q) FROM (SELECT DISTINCT unnest(p_work_queues) AS q) AS qs;
+      END IF;
+      IF array_length(p_msgs, 1) > 0 THEN
+        PERFORM pg_notify(p_channel, 'orchestrator');
+      END IF;
+      RETURN v_instance;
+    END $$;
+
+    -- A sliding window shared by every process on the database.
+    CREATE FUNCTION {{s}}.take_rate_limit(p_key text, p_limit double precision, p_window bigint, p_cost double precision, p_now bigint)
+    RETURNS bigint LANGUAGE plpgsql AS $$
+    DECLARE
+      v_used double precision;
+      v_count bigint;
+      v_oldest bigint;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtext('duroxide-rate:' || p_key));
+      DELETE FROM {{s}}.rate_limits WHERE key = p_key AND at <= p_now - p_window;
+      SELECT COALESCE(SUM(cost), 0), COUNT(*), MIN(at) INTO v_used, v_count, v_oldest FROM {{s}}.rate_limits WHERE key = p_key;
+      IF v_used + p_cost <= p_limit OR v_count = 0 THEN
+        INSERT INTO {{s}}.rate_limits (key, at, cost) VALUES (p_key, p_now, p_cost);
+        RETURN 0;
+      END IF;
+      RETURN GREATEST(1, v_oldest + p_window - p_now);
+    END $$;
+  `,
+};

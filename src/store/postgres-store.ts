@@ -1,0 +1,444 @@
+/**
+ * PostgresStore: many runtime processes, on many machines, share one database.
+ *
+ * - Instance locks are leases in `instance_locks`, claimed with one conditional upsert; work
+ *   items are claimed with `FOR UPDATE SKIP LOCKED`. No transaction is ever held open across
+ *   user code: a process that dies loses nothing, its leases expire and others continue.
+ * - A turn commits in one round trip (the `ack_turn` function); an activity completion in one.
+ * - Idle workers LISTEN on a dedicated connection and wake on NOTIFY instead of polling hard.
+ * - `takeRateLimit` counts in the database, so LLM limits hold across every process.
+ *
+ * `pg` is an optional peer dependency, loaded on first use.
+ */
+import { randomUUID } from 'node:crypto';
+import type { HistoryEvent } from '../runtime/history.js';
+import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
+import { InstanceAlreadyExistsError, LockLostError, StoreError, StoreFormatError } from './errors.js';
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
+import type {
+  InstanceInfo,
+  InstanceStatus,
+  KnownHistory,
+  ListInstancesOptions,
+  LockedWorkItem,
+  OrchestrationItem,
+  QueueName,
+  RateLimitRequest,
+  Store,
+  TurnCommit,
+} from './store.js';
+
+export interface PostgresStoreOptions {
+  /** Default: env DATABASE_URL. */
+  connectionString?: string;
+  /** Schema for the store's tables (default `duroxide`); created and migrated by `init()`. */
+  schema?: string;
+  /** Pool size (default 10). */
+  max?: number;
+}
+
+type Row = Record<string, any>;
+interface PgClient {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }>;
+  on(event: string, fn: (...args: any[]) => void): void;
+  connect(): Promise<void>;
+  end(): Promise<void>;
+  release?(): void;
+}
+interface PgPool {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }>;
+  connect(): Promise<PgClient>;
+  end(): Promise<void>;
+  on(event: string, fn: (...args: any[]) => void): void;
+}
+type PgModule = { default: { Pool: new (cfg: Record<string, unknown>) => PgPool; Client: new (cfg: Record<string, unknown>) => PgClient } };
+
+export class PostgresStore implements Store {
+  readonly schema: string;
+  private readonly connectionString: string;
+  private readonly max: number;
+  private pool: PgPool | null = null;
+  private listener: PgClient | null = null;
+  private readonly listeners = new Set<(q: QueueName) => void>();
+  private opening: Promise<void> | null = null;
+  private closed = false;
+  private readonly s: string;
+  private readonly channel: string;
+
+  constructor(opts: PostgresStoreOptions = {}) {
+    const cs = opts.connectionString ?? process.env.DATABASE_URL;
+    if (!cs) throw new StoreError('PostgresStore needs a connection string: pass { connectionString } or set DATABASE_URL.');
+    this.connectionString = cs;
+    this.schema = opts.schema ?? 'duroxide';
+    if (!/^[a-z_][a-z0-9_]{0,50}$/.test(this.schema)) {
+      throw new StoreError(`PostgresStore schema "${this.schema}" must be a lowercase SQL identifier (letters, digits, _).`);
+    }
+    this.s = `"${this.schema}"`;
+    this.channel = `duroxide_${this.schema}`;
+    this.max = opts.max ?? 10;
+  }
+
+  init(): Promise<void> {
+    return (this.opening ??= this.open().catch((err) => {
+      this.opening = null;
+      throw err;
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    const listener = this.listener;
+    const pool = this.pool;
+    this.listener = null;
+    this.pool = null;
+    this.opening = null;
+    await listener?.end().catch(() => {});
+    await pool?.end().catch(() => {});
+  }
+
+  // ----- client side -----
+
+  async createInstance(start: StartOrchestrationMessage): Promise<void> {
+    const now = Date.now();
+    const r = await this.q(
+      `WITH ins AS (
+         INSERT INTO ${this.s}.instances (instance_id, name, status, execution_id, parent_instance_id, created_at, updated_at)
+         VALUES ($1, $2, 'Pending', 0, $3, $4, $4) ON CONFLICT (instance_id) DO NOTHING RETURNING instance_id),
+       msg AS (INSERT INTO ${this.s}.orchestrator_queue (instance_id, message, visible_at) SELECT instance_id, $5, $4 FROM ins RETURNING 1)
+       SELECT (SELECT count(*) FROM ins) AS created, (SELECT count(*) FROM msg) AS queued, pg_notify($6, 'orchestrator')`,
+      [start.instanceId, start.name, start.parentInstanceId ?? null, now, JSON.stringify(start), this.channel],
+    );
+    if (Number(r.rows[0].created) === 0) throw new InstanceAlreadyExistsError(start.instanceId);
+  }
+
+  async enqueueOrchestratorMessage(message: OrchestratorMessage, opts?: { visibleAtMs?: number }): Promise<void> {
+    await this.q(`INSERT INTO ${this.s}.orchestrator_queue (instance_id, message, visible_at) VALUES ($1, $2, $3); `, [
+      message.instanceId,
+      JSON.stringify(message),
+      opts?.visibleAtMs ?? Date.now(),
+    ]);
+    await this.q(`SELECT pg_notify($1, 'orchestrator')`, [this.channel]);
+  }
+
+  async enqueueWorkItem(item: WorkItem, opts?: { visibleAtMs?: number }): Promise<void> {
+    await this.q(`INSERT INTO ${this.s}.work_queue (queue, item, visible_at) VALUES ($1, $2, $3)`, [item.queue, JSON.stringify(item), opts?.visibleAtMs ?? Date.now()]);
+    await this.q(`SELECT pg_notify($1, $2)`, [this.channel, item.queue]);
+  }
+
+  // ----- orchestrator queue -----
+
+  async fetchOrchestrationItem(lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null> {
+    const now = Date.now();
+    const candidates = await this.q(
+      `SELECT q.instance_id FROM ${this.s}.orchestrator_queue q
+       LEFT JOIN ${this.s}.instance_locks l ON l.instance_id = q.instance_id
+       WHERE q.visible_at <= $1 AND (l.locked_until IS NULL OR l.locked_until <= $1)
+       ORDER BY q.visible_at, q.id LIMIT 16`,
+      [now],
+    );
+    const tried = new Set<string>();
+    for (const { instance_id: instanceId } of candidates.rows as { instance_id: string }[]) {
+      if (tried.has(instanceId)) continue;
+      tried.add(instanceId);
+      const token = randomUUID();
+      // Claim the lease and lock the visible messages in one statement; an instance another
+      // worker holds yields no rows.
+      const claimed = await this.q(
+        `WITH claim AS (
+           INSERT INTO ${this.s}.instance_locks AS l (instance_id, lock_token, locked_until) VALUES ($1, $2, $3)
+           ON CONFLICT (instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until
+           WHERE l.locked_until <= $4 RETURNING instance_id)
+         UPDATE ${this.s}.orchestrator_queue q SET attempt = q.attempt + 1, lock_token = $2
+         FROM claim WHERE q.instance_id = claim.instance_id AND q.visible_at <= $4
+         RETURNING q.id, q.message, q.attempt`,
+        [instanceId, token, now + lockMs, now],
+      );
+      if (claimed.rows.length === 0) {
+        await this.q(`DELETE FROM ${this.s}.instance_locks WHERE lock_token = $1`, [token]);
+        continue;
+      }
+      const messages = claimed.rows
+        .sort((a, b) => Number(a.id) - Number(b.id))
+        .map((r) => ({ id: String(r.id), message: JSON.parse(r.message) as OrchestratorMessage, attempt: Number(r.attempt) }));
+      const instance = await this.getInstance(instanceId);
+      const executionId = instance?.executionId ?? 0;
+      const known = opts?.knownHistory?.(instanceId);
+      let omit = false;
+      if (known && known.executionId === executionId) {
+        const last = await this.q(`SELECT MAX(event_id) AS last FROM ${this.s}.history WHERE instance_id = $1 AND execution_id = $2`, [instanceId, executionId]);
+        omit = last.rows[0].last === known.lastEventId;
+      }
+      return {
+        instanceId,
+        lockToken: token,
+        messages,
+        instance,
+        history: omit ? [] : await this.readEvents(instanceId, executionId),
+        attempt: Math.max(...messages.map((m) => m.attempt)),
+        ...(omit ? { historyOmitted: true } : {}),
+      };
+    }
+    return null;
+  }
+
+  async ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void> {
+    const i = commit.instance;
+    const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+    let r;
+    try {
+      r = await this.q(`SELECT ${this.s}.ack_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) AS instance_id`, [
+        lockToken,
+        Date.now(),
+        commit.executionId,
+        commit.historyDelta.map((e) => e.eventId),
+        commit.historyDelta.map((e) => JSON.stringify(e)),
+        i.name,
+        i.version,
+        i.status,
+        json(i.output),
+        json(i.error),
+        json(i.customStatus),
+        i.parentInstanceId ?? null,
+        commit.workItems.map((w) => w.queue),
+        commit.workItems.map((w) => JSON.stringify(w)),
+        commit.orchestratorMessages.map((m) => m.message.instanceId),
+        commit.orchestratorMessages.map((m) => JSON.stringify(m.message)),
+        commit.orchestratorMessages.map((m) => m.visibleAtMs ?? Date.now()),
+        this.channel,
+      ]);
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') {
+        throw new StoreError(`An event id of this turn already exists in execution ${commit.executionId}; nothing was written.`);
+      }
+      throw err;
+    }
+    if (r.rows[0].instance_id === null) throw new LockLostError(lockToken, 'an orchestration item');
+  }
+
+  async abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+    const now = Date.now();
+    const r = await this.q(
+      `WITH lock AS (DELETE FROM ${this.s}.instance_locks WHERE lock_token = $1 AND locked_until > $2 RETURNING instance_id),
+       upd AS (UPDATE ${this.s}.orchestrator_queue SET lock_token = NULL, visible_at = GREATEST(visible_at, $3)
+               WHERE lock_token = $1 AND EXISTS (SELECT 1 FROM lock) RETURNING 1)
+       SELECT (SELECT count(*) FROM lock) AS released, (SELECT count(*) FROM upd) AS n, pg_notify($4, 'orchestrator')`,
+      [lockToken, now, now + (opts?.delayMs ?? 0), this.channel],
+    );
+    if (Number(r.rows[0].released) === 0) throw new LockLostError(lockToken, 'an orchestration item');
+  }
+
+  async renewOrchestrationLock(lockToken: string, lockMs: number): Promise<void> {
+    const now = Date.now();
+    const r = await this.q(`UPDATE ${this.s}.instance_locks SET locked_until = $1 WHERE lock_token = $2 AND locked_until > $3`, [now + lockMs, lockToken, now]);
+    if (r.rowCount === 0) throw new LockLostError(lockToken, 'an orchestration item');
+  }
+
+  // ----- work queue -----
+
+  async fetchWorkItem(queue: WorkQueueName, lockMs: number): Promise<LockedWorkItem | null> {
+    const now = Date.now();
+    const token = randomUUID();
+    const r = await this.q(
+      `UPDATE ${this.s}.work_queue SET lock_token = $1, locked_until = $2, attempt = attempt + 1
+       WHERE id = (SELECT id FROM ${this.s}.work_queue WHERE queue = $3 AND visible_at <= $4 AND locked_until <= $4
+                   ORDER BY visible_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, item, attempt`,
+      [token, now + lockMs, queue, now],
+    );
+    const row = r.rows[0];
+    return row ? { id: String(row.id), lockToken: token, item: JSON.parse(row.item) as WorkItem, attempt: Number(row.attempt) } : null;
+  }
+
+  async ackWorkItem(lockToken: string, completion: OrchestratorMessage | null): Promise<void> {
+    const now = Date.now();
+    const r = await this.q(
+      `WITH del AS (DELETE FROM ${this.s}.work_queue WHERE lock_token = $1 AND locked_until > $2 RETURNING id),
+       ins AS (INSERT INTO ${this.s}.orchestrator_queue (instance_id, message, visible_at)
+               SELECT $3, $4, $2 FROM del WHERE $4::text IS NOT NULL RETURNING 1)
+       SELECT (SELECT count(*) FROM del) AS deleted, (SELECT count(*) FROM ins) AS queued,
+              CASE WHEN (SELECT count(*) FROM ins) > 0 THEN pg_notify($5, 'orchestrator') END`,
+      [lockToken, now, completion?.instanceId ?? null, completion ? JSON.stringify(completion) : null, this.channel],
+    );
+    if (Number(r.rows[0].deleted) === 0) throw new LockLostError(lockToken, 'a work item');
+  }
+
+  async abandonWorkItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+    const now = Date.now();
+    const r = await this.q(
+      `UPDATE ${this.s}.work_queue SET lock_token = NULL, locked_until = 0, visible_at = $1 WHERE lock_token = $2 AND locked_until > $3`,
+      [now + (opts?.delayMs ?? 0), lockToken, now],
+    );
+    if (r.rowCount === 0) throw new LockLostError(lockToken, 'a work item');
+  }
+
+  async renewWorkItemLock(lockToken: string, lockMs: number): Promise<void> {
+    const now = Date.now();
+    const r = await this.q(`UPDATE ${this.s}.work_queue SET locked_until = $1 WHERE lock_token = $2 AND locked_until > $3`, [now + lockMs, lockToken, now]);
+    if (r.rowCount === 0) throw new LockLostError(lockToken, 'a work item');
+  }
+
+  // ----- reads -----
+
+  async getInstance(instanceId: string): Promise<InstanceInfo | null> {
+    const r = await this.q(`SELECT * FROM ${this.s}.instances WHERE instance_id = $1`, [instanceId]);
+    return r.rows[0] ? toInstanceInfo(r.rows[0]) : null;
+  }
+
+  async listInstances(opts: ListInstancesOptions = {}): Promise<InstanceInfo[]> {
+    const r = await this.q(
+      `SELECT * FROM ${this.s}.instances WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR name = $2)
+       ORDER BY created_at, instance_id LIMIT $3 OFFSET $4`,
+      [opts.status ?? null, opts.name ?? null, opts.limit ?? null, opts.offset ?? 0],
+    );
+    return r.rows.map(toInstanceInfo);
+  }
+
+  async listExecutions(instanceId: string): Promise<number[]> {
+    const r = await this.q(`SELECT DISTINCT execution_id FROM ${this.s}.history WHERE instance_id = $1 ORDER BY execution_id`, [instanceId]);
+    return r.rows.map((row) => Number(row.execution_id));
+  }
+
+  async readHistory(instanceId: string, executionId?: number): Promise<HistoryEvent[]> {
+    const id = executionId ?? (await this.getInstance(instanceId))?.executionId;
+    return id === undefined ? [] : this.readEvents(instanceId, id);
+  }
+
+  onWork(listener: (queue: QueueName) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async takeRateLimit(req: RateLimitRequest): Promise<number> {
+    const r = await this.q(`SELECT ${this.s}.take_rate_limit($1, $2, $3, $4, $5) AS wait`, [req.key, req.limit, req.windowMs, req.cost, Date.now()]);
+    return Number(r.rows[0].wait);
+  }
+
+  // ----- internals -----
+
+  private async readEvents(instanceId: string, executionId: number): Promise<HistoryEvent[]> {
+    const r = await this.q(`SELECT event FROM ${this.s}.history WHERE instance_id = $1 AND execution_id = $2 ORDER BY event_id`, [instanceId, executionId]);
+    return r.rows.map((row) => JSON.parse(row.event) as HistoryEvent);
+  }
+
+  private async q(sql: string, params?: unknown[]) {
+    if (!this.pool) throw new StoreError('PostgresStore is not open: call await store.init() first.');
+    return this.pool.query(sql, params);
+  }
+
+  private async open(): Promise<void> {
+    let pg: PgModule;
+    try {
+      pg = (await import('pg')) as unknown as PgModule;
+    } catch {
+      throw new StoreError('PostgresStore needs the "pg" package. Install it: npm install pg');
+    }
+    this.closed = false;
+    const pool = new pg.default.Pool({ connectionString: this.connectionString, max: this.max });
+    pool.on('error', () => {}); // idle client errors surface on the next query
+    try {
+      await this.migrate(pool);
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw this.describeConnectError(err);
+    }
+    this.pool = pool;
+    await this.listen(pg);
+  }
+
+  private async migrate(pool: PgPool): Promise<void> {
+    const client = await pool.connect();
+    try {
+      // Many processes may start at once: one migrates, the others wait for it.
+      await client.query(`SELECT pg_advisory_lock(hashtext($1))`, [`duroxide-migrate:${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.s}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.s}.meta (key text PRIMARY KEY, value text NOT NULL)`);
+      const row = (await client.query(`SELECT value FROM ${this.s}.meta WHERE key = 'schema_version'`)).rows[0];
+      const current = row ? Number(row.value) : 0;
+      if (current > PG_SCHEMA_VERSION) {
+        throw new StoreFormatError(
+          `Schema "${this.schema}" was written by a newer duroxide-llm (schema ${current}, this version knows ${PG_SCHEMA_VERSION}). ` +
+            'Upgrade duroxide-llm; nothing was changed.',
+        );
+      }
+      for (let v = current + 1; v <= PG_SCHEMA_VERSION; v++) {
+        await client.query('BEGIN');
+        await client.query(PG_MIGRATIONS[v].replaceAll('{{s}}', this.s));
+        await client.query(
+          `INSERT INTO ${this.s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+          [String(v)],
+        );
+        await client.query('COMMIT');
+      }
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`duroxide-migrate:${this.schema}`]).catch(() => {});
+      client.release?.();
+    }
+  }
+
+  /** A dedicated connection for LISTEN, reconnected if it drops. */
+  private async listen(pg: PgModule): Promise<void> {
+    const client = new pg.default.Client({ connectionString: this.connectionString });
+    client.on('notification', (n: { payload?: string }) => {
+      for (const l of this.listeners) l((n.payload ?? 'orchestrator') as QueueName);
+    });
+    client.on('error', () => {});
+    client.on('end', () => {
+      if (this.closed || this.listener !== client) return;
+      this.listener = null;
+      setTimeout(() => void this.listen(pg).catch(() => {}), 500).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${this.channel}`);
+    this.listener = client;
+  }
+
+  private describeConnectError(err: unknown): Error {
+    if (err instanceof StoreError) return err;
+    const e = err as { code?: string; message?: string };
+    const target = safeTarget(this.connectionString);
+    switch (e.code) {
+      case 'ECONNREFUSED':
+      case 'ENOTFOUND':
+      case 'ETIMEDOUT':
+        return new StoreError(`Cannot reach PostgreSQL at ${target} (${e.code}). Is the server running? Check DATABASE_URL.`);
+      case '28P01':
+      case '28000':
+        return new StoreError(`PostgreSQL at ${target} refused the credentials (${e.message}). Check the user and password in DATABASE_URL.`);
+      case '3D000':
+        return new StoreError(`PostgreSQL at ${target}: ${e.message}. Create the database or fix DATABASE_URL.`);
+      default:
+        return new StoreError(`PostgreSQL at ${target} failed during setup: ${e.message ?? String(err)}`);
+    }
+  }
+}
+
+/** The connection target without its password. */
+function safeTarget(connectionString: string): string {
+  try {
+    const u = new URL(connectionString);
+    return `${u.username ? `${u.username}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return '(unparsable connection string)';
+  }
+}
+
+function toInstanceInfo(r: Row): InstanceInfo {
+  const info: InstanceInfo = {
+    instanceId: r.instance_id,
+    name: r.name,
+    version: r.version ?? null,
+    status: r.status as InstanceStatus,
+    executionId: Number(r.execution_id),
+    createdAtMs: Number(r.created_at),
+    updatedAtMs: Number(r.updated_at),
+  };
+  if (r.output !== null) info.output = JSON.parse(r.output);
+  if (r.error !== null) info.error = JSON.parse(r.error);
+  if (r.custom_status !== null) info.customStatus = JSON.parse(r.custom_status);
+  if (r.parent_instance_id !== null) info.parentInstanceId = r.parent_instance_id;
+  return info;
+}
