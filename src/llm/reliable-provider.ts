@@ -26,6 +26,8 @@ export interface ReliabilityOptions {
   concurrency?: number;
   requestsPerMinute?: number;
   tokensPerMinute?: number;
+  /** The window the per-minute limits count over (default 60,000 ms; shorter in tests). */
+  rateWindowMs?: number;
   /** Where per-minute limits are counted (default: this process). */
   rateLimitBackend?: RateLimitBackend;
   /** Key prefix for the limits (default: the provider's name). */
@@ -57,8 +59,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export class ReliableProvider implements LlmProvider {
   readonly name: string;
   readonly model: string;
-  private readonly opts: Required<Omit<ReliabilityOptions, 'requestsPerMinute' | 'tokensPerMinute' | 'limitKey'>> &
+  private readonly opts: Required<Omit<ReliabilityOptions, 'requestsPerMinute' | 'tokensPerMinute' | 'limitKey' | 'rateWindowMs'>> &
     Pick<ReliabilityOptions, 'requestsPerMinute' | 'tokensPerMinute' | 'limitKey'>;
+  private readonly windowMs: number;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   /** Provider calls made, retries included (for tests and metrics). */
@@ -70,6 +73,7 @@ export class ReliableProvider implements LlmProvider {
   ) {
     this.name = inner.name;
     this.model = inner.model;
+    this.windowMs = opts.rateWindowMs ?? 60_000;
     this.opts = {
       maxAttempts: opts.maxAttempts ?? 4,
       baseDelayMs: opts.baseDelayMs ?? 500,
@@ -131,7 +135,7 @@ export class ReliableProvider implements LlmProvider {
     }
     for (const l of limits) {
       for (;;) {
-        const wait = await this.opts.rateLimitBackend({ ...l, windowMs: 60_000 });
+        const wait = await this.opts.rateLimitBackend({ ...l, windowMs: this.windowMs });
         if (wait === 0) break;
         await sleep(wait, request.signal);
       }
