@@ -6,6 +6,11 @@ export interface DispatcherOptions<T> {
   name: string;
   concurrency: number;
   idleMaxMs: number;
+  /**
+   * True when the store sends work notices: an idle loop then sleeps until woken (or
+   * `idleMaxMs` for timers) instead of polling with a short backoff.
+   */
+  notified?: boolean;
   fetch: () => Promise<T | null>;
   handle: (item: T) => Promise<void>;
   onError: (where: string, err: unknown) => void;
@@ -15,6 +20,8 @@ export class Dispatcher<T> {
   private running = false;
   private inFlight = new Set<Promise<void>>();
   private wakeUp: (() => void) | null = null;
+  /** A notice that arrived while no one slept: the next sleep returns at once. */
+  private wokenEarly = false;
   private loop: Promise<void> | null = null;
 
   constructor(private readonly opts: DispatcherOptions<T>) {}
@@ -29,7 +36,8 @@ export class Dispatcher<T> {
   wake(): void {
     const w = this.wakeUp;
     this.wakeUp = null;
-    w?.();
+    if (w) w();
+    else this.wokenEarly = true;
   }
 
   /** Stops fetching and waits for in-flight handlers. */
@@ -41,13 +49,15 @@ export class Dispatcher<T> {
   }
 
   private async run(): Promise<void> {
-    let idleMs = 1;
+    const firstIdleMs = this.opts.notified ? this.opts.idleMaxMs : 1;
+    let idleMs = firstIdleMs;
     while (this.running) {
       if (this.inFlight.size >= this.opts.concurrency) {
         await Promise.race(this.inFlight);
         continue;
       }
       let item: T | null = null;
+      this.wokenEarly = false; // this fetch sees everything notified so far
       try {
         item = await this.opts.fetch();
       } catch (err) {
@@ -62,7 +72,7 @@ export class Dispatcher<T> {
         idleMs = Math.min(idleMs * 2, this.opts.idleMaxMs);
         continue;
       }
-      idleMs = 1;
+      idleMs = firstIdleMs;
       const p: Promise<void> = this.opts
         .handle(item)
         .catch((err) => this.opts.onError(`${this.opts.name} handler`, err))
@@ -72,6 +82,10 @@ export class Dispatcher<T> {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.wokenEarly) {
+      this.wokenEarly = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       this.wakeUp = done;

@@ -129,6 +129,7 @@ export class Runtime {
     if (this.started) return;
     this.started = true;
     await this.store.init();
+    const notified = typeof this.store.onWork === 'function';
     const turns = new TurnProcessor({
       orchestrations: this.orchestrations,
       cache: this.cache,
@@ -142,6 +143,7 @@ export class Runtime {
       name: 'orchestrator',
       concurrency: this.opts.orchestrationConcurrency,
       idleMaxMs: this.opts.idlePollMs,
+      notified: notified,
       fetch: () => this.store.fetchOrchestrationItem(this.opts.lockMs, { knownHistory: this.knownHistory }),
       handle: (item) => this.runTurn(turns, item),
       onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
@@ -150,6 +152,7 @@ export class Runtime {
       name: 'activity',
       concurrency: this.opts.activityConcurrency,
       idleMaxMs: this.opts.idlePollMs,
+      notified: notified,
       fetch: () => this.store.fetchWorkItem('activity', this.opts.lockMs),
       handle: (item) =>
         runActivityItem(item, {
@@ -170,6 +173,7 @@ export class Runtime {
         name: 'llm',
         concurrency: this.opts.llmConcurrency,
         idleMaxMs: this.opts.idlePollMs,
+        notified: notified,
         fetch: () => this.store.fetchWorkItem('llm', this.opts.lockMs),
         handle: (item) =>
           runLlmItem(item, {

@@ -2,7 +2,7 @@
  * The PostgreSQL schema of PostgresStore, as versioned migrations. `{{s}}` is replaced by
  * the quoted schema name. JSON is kept in `text` columns: `jsonb` cannot hold `\u0000`.
  */
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
 
 export const PG_MIGRATIONS: Record<number, string> = {
   1: `
@@ -112,6 +112,52 @@ export const PG_MIGRATIONS: Record<number, string> = {
         RETURN 0;
       END IF;
       RETURN GREATEST(1, v_oldest + p_window - p_now);
+    END $$;
+  `,
+  2: `
+    -- One round trip per fetch: pick an instance with visible messages and no live lease,
+    -- claim it, lock its messages, and return them with the instance row and last event id.
+    CREATE FUNCTION {{s}}.fetch_orchestration(p_now bigint, p_until bigint, p_token text)
+    RETURNS TABLE (o_instance text, o_ids bigint[], o_messages text[], o_attempts integer[], o_instance_row text, o_last_event integer)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      c record;
+      v_seen text[] := '{}';
+      v_claimed text;
+    BEGIN
+      FOR c IN
+        SELECT q.instance_id FROM {{s}}.orchestrator_queue q
+        LEFT JOIN {{s}}.instance_locks l ON l.instance_id = q.instance_id
+        WHERE q.visible_at <= p_now AND (l.locked_until IS NULL OR l.locked_until <= p_now)
+        ORDER BY q.visible_at, q.id LIMIT 16
+      LOOP
+        CONTINUE WHEN c.instance_id = ANY (v_seen);
+        v_seen := v_seen || c.instance_id;
+        v_claimed := NULL;
+        INSERT INTO {{s}}.instance_locks AS l (instance_id, lock_token, locked_until) VALUES (c.instance_id, p_token, p_until)
+          ON CONFLICT (instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until
+          WHERE l.locked_until <= p_now
+          RETURNING l.instance_id INTO v_claimed;
+        CONTINUE WHEN v_claimed IS NULL;
+        WITH upd AS (
+          UPDATE {{s}}.orchestrator_queue q SET attempt = q.attempt + 1, lock_token = p_token
+          WHERE q.instance_id = v_claimed AND q.visible_at <= p_now
+          RETURNING q.id, q.message, q.attempt)
+        SELECT array_agg(upd.id ORDER BY upd.id), array_agg(upd.message ORDER BY upd.id), array_agg(upd.attempt ORDER BY upd.id)
+          INTO o_ids, o_messages, o_attempts FROM upd;
+        IF o_ids IS NULL THEN
+          DELETE FROM {{s}}.instance_locks WHERE lock_token = p_token;
+          CONTINUE;
+        END IF;
+        o_instance := v_claimed;
+        SELECT row_to_json(i)::text INTO o_instance_row FROM {{s}}.instances i WHERE i.instance_id = v_claimed;
+        SELECT MAX(h.event_id) INTO o_last_event FROM {{s}}.history h
+          WHERE h.instance_id = v_claimed
+            AND h.execution_id = COALESCE((SELECT i.execution_id FROM {{s}}.instances i WHERE i.instance_id = v_claimed), 0);
+        RETURN NEXT;
+        RETURN;
+      END LOOP;
+      RETURN;
     END $$;
   `,
 };

@@ -130,56 +130,30 @@ export class PostgresStore implements Store {
 
   async fetchOrchestrationItem(lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null> {
     const now = Date.now();
-    const candidates = await this.q(
-      `SELECT q.instance_id FROM ${this.s}.orchestrator_queue q
-       LEFT JOIN ${this.s}.instance_locks l ON l.instance_id = q.instance_id
-       WHERE q.visible_at <= $1 AND (l.locked_until IS NULL OR l.locked_until <= $1)
-       ORDER BY q.visible_at, q.id LIMIT 16`,
-      [now],
-    );
-    const tried = new Set<string>();
-    for (const { instance_id: instanceId } of candidates.rows as { instance_id: string }[]) {
-      if (tried.has(instanceId)) continue;
-      tried.add(instanceId);
-      const token = randomUUID();
-      // Claim the lease and lock the visible messages in one statement; an instance another
-      // worker holds yields no rows.
-      const claimed = await this.q(
-        `WITH claim AS (
-           INSERT INTO ${this.s}.instance_locks AS l (instance_id, lock_token, locked_until) VALUES ($1, $2, $3)
-           ON CONFLICT (instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until
-           WHERE l.locked_until <= $4 RETURNING instance_id)
-         UPDATE ${this.s}.orchestrator_queue q SET attempt = q.attempt + 1, lock_token = $2
-         FROM claim WHERE q.instance_id = claim.instance_id AND q.visible_at <= $4
-         RETURNING q.id, q.message, q.attempt`,
-        [instanceId, token, now + lockMs, now],
-      );
-      if (claimed.rows.length === 0) {
-        await this.q(`DELETE FROM ${this.s}.instance_locks WHERE lock_token = $1`, [token]);
-        continue;
-      }
-      const messages = claimed.rows
-        .sort((a, b) => Number(a.id) - Number(b.id))
-        .map((r) => ({ id: String(r.id), message: JSON.parse(r.message) as OrchestratorMessage, attempt: Number(r.attempt) }));
-      const instance = await this.getInstance(instanceId);
-      const executionId = instance?.executionId ?? 0;
-      const known = opts?.knownHistory?.(instanceId);
-      let omit = false;
-      if (known && known.executionId === executionId) {
-        const last = await this.q(`SELECT MAX(event_id) AS last FROM ${this.s}.history WHERE instance_id = $1 AND execution_id = $2`, [instanceId, executionId]);
-        omit = last.rows[0].last === known.lastEventId;
-      }
-      return {
-        instanceId,
-        lockToken: token,
-        messages,
-        instance,
-        history: omit ? [] : await this.readEvents(instanceId, executionId),
-        attempt: Math.max(...messages.map((m) => m.attempt)),
-        ...(omit ? { historyOmitted: true } : {}),
-      };
-    }
-    return null;
+    const token = randomUUID();
+    const r = await this.q(`SELECT * FROM ${this.s}.fetch_orchestration($1, $2, $3)`, [now, now + lockMs, token]);
+    const row = r.rows[0];
+    if (!row) return null;
+    const instanceId = row.o_instance as string;
+    const messages = (row.o_ids as string[]).map((id, i) => ({
+      id: String(id),
+      message: JSON.parse(row.o_messages[i]) as OrchestratorMessage,
+      attempt: Number(row.o_attempts[i]),
+    }));
+    const instance = row.o_instance_row ? toInstanceInfo(JSON.parse(row.o_instance_row)) : null;
+    const executionId = instance?.executionId ?? 0;
+    const known = opts?.knownHistory?.(instanceId);
+    // The common case, a cached orchestration whose history we already hold: one round trip.
+    const omit = known !== undefined && known.executionId === executionId && row.o_last_event === known.lastEventId;
+    return {
+      instanceId,
+      lockToken: token,
+      messages,
+      instance,
+      history: omit || row.o_last_event === null ? [] : await this.readEvents(instanceId, executionId),
+      attempt: Math.max(...messages.map((m) => m.attempt)),
+      ...(omit ? { historyOmitted: true } : {}),
+    };
   }
 
   async ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void> {
