@@ -3,6 +3,9 @@
  * Everything public is exported here; other modules are internal.
  */
 
+// Loaded first: decorated classes need Symbol.metadata before they are evaluated (Node 20).
+import './tools/symbol-metadata.js';
+
 // Runtime
 export { Runtime, consoleLogger, silentLogger } from './runtime/runtime.js';
 export type { RuntimeOptions, Logger, LlmProviders } from './runtime/runtime.js';
@@ -96,4 +99,8 @@ export { estimateTokens } from './llm/token-estimate.js';
 export { toJsonSchema, compileSchema, parseJsonLoose, InvalidSchemaError } from './tools/json-schema.js';
 export type { SchemaLike, JsonSchemaObject } from './tools/json-schema.js';
 export { ToolRegistry } from './tools/registry.js';
+export { orchestration, activity, DecoratorUsageError } from './tools/decorators.js';
+export type { OrchestrationOptions, ActivityOptions as ActivityDecoratorOptions } from './tools/metadata.js';
+export { getClassMetadata } from './tools/metadata.js';
+export { registerDecorated } from './tools/register-decorated.js';
 export type { ToolDefinition } from './tools/registry.js';

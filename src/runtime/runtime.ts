@@ -14,6 +14,7 @@ import { killPoint } from './kill-hook.js';
 import { TurnProcessor } from './turn-processor.js';
 import { LockLostError } from '../store/errors.js';
 import { ToolRegistry } from '../tools/registry.js';
+import { registerDecorated } from '../tools/register-decorated.js';
 import type { LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store } from '../store/store.js';
 import { ReliableProvider, type ReliabilityOptions } from '../llm/reliable-provider.js';
 
@@ -117,6 +118,15 @@ export class Runtime {
       this.activities.remove(name); // an invalid schema registers nothing
       throw err;
     }
+    return this;
+  }
+
+  /**
+   * Registers `@orchestration` / `@activity` classes, or instances of them (for classes with
+   * constructor dependencies).
+   */
+  register(...targets: (Function | object)[]): this {
+    registerDecorated(this, ...targets);
     return this;
   }
 

@@ -1,0 +1,59 @@
+/**
+ * `@orchestration({...})` on a class whose `run(ctx, input)` is the orchestration, and
+ * `@activity({...})` on methods `(ctx, input)`. Each works as a TC39 standard decorator and
+ * under `experimentalDecorators`: the call signature tells which.
+ */
+import { DuroxideError } from '../runtime/errors.js';
+import { legacyRecord, mirrorToReflect, standardRecord, type ActivityOptions, type OrchestrationOptions } from './metadata.js';
+
+export class DecoratorUsageError extends DuroxideError {}
+
+function isStandardContext(x: unknown): x is DecoratorContext {
+  return typeof x === 'object' && x !== null && 'kind' in x;
+}
+
+export function orchestration(options: OrchestrationOptions = {}) {
+  return function decorate(value: Function, context?: unknown): void {
+    if (typeof value !== 'function') throw new DecoratorUsageError('@orchestration() goes on a class.');
+    if (isStandardContext(context) && context.kind !== 'class') {
+      throw new DecoratorUsageError(`@orchestration() goes on a class, not on a ${context.kind} ("${String(context.name)}").`);
+    }
+    if (typeof value.prototype?.run !== 'function') {
+      throw new DecoratorUsageError(
+        `@orchestration() class ${value.name} has no run(ctx, input) method. The run method is the orchestration: add it.`,
+      );
+    }
+    const record = isStandardContext(context) && context.metadata ? standardRecord(context.metadata) : legacyRecord(value);
+    record.orchestration = { ...options, name: options.name ?? value.name };
+    mirrorToReflect('duroxide:orchestration', record.orchestration, value);
+  };
+}
+
+export function activity(options: ActivityOptions = {}) {
+  return function decorate(target: unknown, contextOrKey?: unknown, descriptor?: PropertyDescriptor): any {
+    if (isStandardContext(contextOrKey)) {
+      const context = contextOrKey;
+      if (context.kind !== 'method' || typeof target !== 'function') {
+        throw new DecoratorUsageError(
+          `@activity() goes on a method; "${String((context as { name?: unknown }).name)}" is a ${context.kind}.`,
+        );
+      }
+      if (context.static) throw new DecoratorUsageError(`@activity() goes on instance methods; "${String(context.name)}" is static.`);
+      if (!context.metadata) {
+        throw new DecoratorUsageError('Decorator metadata is missing: import "duroxide-llm" before defining decorated classes.');
+      }
+      standardRecord(context.metadata).activities.push({ method: context.name, options: { ...options, name: options.name ?? String(context.name) } });
+      return undefined;
+    }
+    // experimentalDecorators: (prototype, key, descriptor)
+    const key = contextOrKey as string | symbol | undefined;
+    if (key === undefined || typeof descriptor?.value !== 'function') {
+      throw new DecoratorUsageError(`@activity() goes on a method; "${String(key)}" is not one.`);
+    }
+    const cls = (target as { constructor: Function }).constructor;
+    if (typeof target === 'function') throw new DecoratorUsageError(`@activity() goes on instance methods; "${String(key)}" is static.`);
+    legacyRecord(cls).activities.push({ method: key, options: { ...options, name: options.name ?? String(key) } });
+    mirrorToReflect(`duroxide:activity:${String(key)}`, options, target as object);
+    return descriptor;
+  };
+}
