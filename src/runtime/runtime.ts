@@ -15,6 +15,7 @@ import { TurnProcessor } from './turn-processor.js';
 import { LockLostError } from '../store/errors.js';
 import { ToolRegistry } from '../tools/registry.js';
 import { registerDecorated } from '../tools/register-decorated.js';
+import type { AnyClass } from '../tools/metadata.js';
 import type { LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store } from '../store/store.js';
 import { ReliableProvider, type ReliabilityOptions } from '../llm/reliable-provider.js';
 
@@ -125,7 +126,7 @@ export class Runtime {
    * Registers `@orchestration` / `@activity` classes, or instances of them (for classes with
    * constructor dependencies).
    */
-  register(...targets: (Function | object)[]): this {
+  register(...targets: (AnyClass | object)[]): this {
     registerDecorated(this, ...targets);
     return this;
   }

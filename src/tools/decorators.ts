@@ -4,7 +4,7 @@
  * under `experimentalDecorators`: the call signature tells which.
  */
 import { DuroxideError } from '../runtime/errors.js';
-import { legacyRecord, mirrorToReflect, standardRecord, type ActivityOptions, type OrchestrationOptions } from './metadata.js';
+import { legacyRecord, mirrorToReflect, standardRecord, type ActivityOptions, type AnyClass, type OrchestrationOptions } from './metadata.js';
 
 export class DecoratorUsageError extends DuroxideError {}
 
@@ -13,7 +13,7 @@ function isStandardContext(x: unknown): x is DecoratorContext {
 }
 
 export function orchestration(options: OrchestrationOptions = {}) {
-  return function decorate(value: Function, context?: unknown): void {
+  return function decorate(value: AnyClass, context?: unknown): void {
     if (typeof value !== 'function') throw new DecoratorUsageError('@orchestration() goes on a class.');
     if (isStandardContext(context) && context.kind !== 'class') {
       throw new DecoratorUsageError(`@orchestration() goes on a class, not on a ${context.kind} ("${String(context.name)}").`);
@@ -50,7 +50,7 @@ export function activity(options: ActivityOptions = {}) {
     if (key === undefined || typeof descriptor?.value !== 'function') {
       throw new DecoratorUsageError(`@activity() goes on a method; "${String(key)}" is not one.`);
     }
-    const cls = (target as { constructor: Function }).constructor;
+    const cls = (target as { constructor: AnyClass }).constructor;
     if (typeof target === 'function') throw new DecoratorUsageError(`@activity() goes on instance methods; "${String(key)}" is static.`);
     legacyRecord(cls).activities.push({ method: key, options: { ...options, name: options.name ?? String(key) } });
     mirrorToReflect(`duroxide:activity:${String(key)}`, options, target as object);

@@ -33,6 +33,9 @@ export interface ClassMetadata {
   activities: { method: string | symbol; options: ActivityOptions & { name: string } }[];
 }
 
+/** Any class (decorated classes may take constructor arguments). */
+export type AnyClass = abstract new (...args: any[]) => unknown;
+
 const KEY = Symbol.for('duroxide-llm.metadata');
 const legacy = new WeakMap<object, ClassMetadata>();
 
@@ -62,7 +65,7 @@ function legacyParent(cls: object): ClassMetadata | undefined {
 }
 
 /** The decorator metadata of a class, whichever decorator mode compiled it. */
-export function getClassMetadata(cls: Function): ClassMetadata | undefined {
+export function getClassMetadata(cls: AnyClass): ClassMetadata | undefined {
   const standard = (cls as unknown as Record<symbol, DecoratorMetadataObject | undefined>)[METADATA_SYMBOL];
   const fromStandard = standard ? (standard as Record<symbol, ClassMetadata | undefined>)[KEY] : undefined;
   return fromStandard ?? legacy.get(cls) ?? legacyParent(cls);

@@ -5,16 +5,16 @@
 import type { ActivityFn, OrchestrationFn } from '../runtime/context-api.js';
 import type { ActivityMetadata } from '../runtime/registry.js';
 import { DecoratorUsageError } from './decorators.js';
-import { getClassMetadata } from './metadata.js';
+import { getClassMetadata, type AnyClass } from './metadata.js';
 
 export interface RuntimeLike {
   registerOrchestration(name: string, fn: OrchestrationFn, opts?: { version?: string }): unknown;
   registerActivity(name: string, fn: ActivityFn, metadata?: ActivityMetadata): unknown;
 }
 
-export function registerDecorated(runtime: RuntimeLike, ...targets: (Function | object)[]): void {
+export function registerDecorated(runtime: RuntimeLike, ...targets: (AnyClass | object)[]): void {
   for (const target of targets) {
-    const cls = typeof target === 'function' ? target : (target as object).constructor;
+    const cls = (typeof target === 'function' ? target : (target as object).constructor) as AnyClass;
     const meta = getClassMetadata(cls);
     if (!meta || (!meta.orchestration && meta.activities.length === 0)) {
       throw new DecoratorUsageError(
