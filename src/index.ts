@@ -104,3 +104,12 @@ export type { OrchestrationOptions, ActivityOptions as ActivityDecoratorOptions 
 export { getClassMetadata } from './tools/metadata.js';
 export { registerDecorated } from './tools/register-decorated.js';
 export type { ToolDefinition } from './tools/registry.js';
+
+// Agent (dynamic orchestration)
+export { agentOrchestration, AGENT_ORCHESTRATION } from './agent/agent-orchestration.js';
+export type { AgentInput, AgentResult, AgentState, AgentDoneReason } from './agent/agent-orchestration.js';
+export { registerAgent, startAgent, readAgentTranscript } from './agent/agent-client.js';
+export type { LlmOrchestrationConfig } from './agent/agent-config.js';
+export { PLAN_SCHEMA } from './agent/plan-schema.js';
+export type { Plan, PlannedAction } from './agent/plan-schema.js';
+export type { TranscriptEntry } from './agent/transcript.js';
