@@ -83,7 +83,7 @@ describe('agent', () => {
   it('approval granted: the action waits for approval:<id>, then runs', async () => {
     const { runtime } = await agentRuntime([plan('Reboot', [{ tool: 'restart_vm', params: vm, id: 'r1' }]), done('rebooted')]);
     const id = await startAgent(runtime.client, { intent: 'fix', config: { approvalRequired: ['restart_vm'] } });
-    const status = await waitForStatus(runtime, id, (s) => s.pendingApproval);
+    const status = (await waitForStatus(runtime, id, (s) => s.pendingApproval)) as { pendingApproval: unknown };
     expect(status.pendingApproval).toEqual({ actionId: 'r1', tool: 'restart_vm', params: vm });
     expect(ran).toEqual([]);
     await runtime.client.raiseEvent(id, 'approval:r1', { approved: true });
@@ -145,7 +145,7 @@ describe('agent', () => {
     const { runtime } = await agentRuntime([plan('check again', [{ tool: 'get_logs', params: vm, id: 'l' }])]);
     const id = await startAgent(runtime.client, { intent: 'watch', config: { maxIterations: 50, maxContextTokens: 100 } });
     await runtime.client.getResult(id, { timeoutMs: 60_000 });
-    const inputAfter = async (iterations: number) => (await runtime.client.readHistory(id, { executionId: iterations + 1 }))[0] as { input: { state: AgentState } };
+    const inputAfter = async (iterations: number) => (await runtime.client.readHistory(id, { executionId: iterations + 1 }))[0] as unknown as { input: { state: AgentState } };
     const at5 = await inputAfter(5);
     const at50 = await inputAfter(49);
     for (const { input } of [at5, at50]) {
