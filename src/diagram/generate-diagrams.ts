@@ -1,0 +1,257 @@
+/**
+ * The build step's core, shared by the CLI, the bundler plugin and the tsc transformer:
+ * find orchestrations, get each diagram (cache, LLM, or deterministic), and write outputs —
+ * diagram files carrying their IR hash, an optional constants module, and a `.d.ts` that
+ * shows each diagram on hover. Files are written only when their content changed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { AnthropicProvider } from '../llm/anthropic-provider.js';
+import { OpenAIProvider } from '../llm/openai-provider.js';
+import type { LlmProvider } from '../llm/provider.js';
+import { cacheKey, DiagramCache } from './diagram-cache.js';
+import { resolveDiagramOptions, DiagramConfigError, type DiagramOptions, type ResolvedDiagramOptions } from './diagram-options.js';
+import { extractOrchestrations, mayContainOrchestration, type ActivityDiagramMeta, type ExtractionWarning } from './extractor.js';
+import type { OrchestrationFlow } from './flow-graph.js';
+import { irHash } from './ir-hash.js';
+import { llmDiagram } from './llm-diagrammer.js';
+import { slug } from './node-label.js';
+import { FORMAT_EXTENSION, renderDiagram, type DiagramFormat } from './render.js';
+
+const SOURCE_EXT = /\.(ts|tsx|js|mjs|cjs|mts|cts)$/;
+
+export interface GeneratedDiagram {
+  name: string;
+  /** Module id: `~duroxide/diagrams/<slug>`. */
+  slug: string;
+  className?: string;
+  title?: string;
+  file: string;
+  format: DiagramFormat;
+  diagram: string;
+  irHash: string;
+  source: 'cache' | 'llm' | 'deterministic';
+}
+
+export interface GenerateResult {
+  diagrams: GeneratedDiagram[];
+  /** Files written (changed) in this run. */
+  written: string[];
+  warnings: string[];
+  llmCalls: number;
+}
+
+/** The IR hash line each diagram file ends with; `--check` compares it. */
+export function hashLine(format: DiagramFormat, hash: string): string {
+  const comment = format === 'dot' ? '//' : format === 'plantuml' ? "'" : '%%';
+  return `${comment} duroxide:ir-hash=${hash}`;
+}
+
+export class DiagramProject {
+  readonly options: ResolvedDiagramOptions;
+  private readonly cache: DiagramCache;
+  private readonly fileCache = new Map<string, { hash: string; flows: OrchestrationFlow[]; activities: Map<string, ActivityDiagramMeta>; warnings: ExtractionWarning[] }>();
+  private provider: LlmProvider | null | undefined;
+  llmCalls = 0;
+
+  constructor(options: DiagramOptions = {}) {
+    this.options = resolveDiagramOptions(options);
+    this.cache = new DiagramCache(resolve(this.options.cwd, this.options.cacheDir));
+  }
+
+  /** Source files under `include`, minus `exclude`. */
+  listFiles(paths = this.options.include): string[] {
+    const out: string[] = [];
+    const visit = (p: string) => {
+      if (this.options.exclude.some((x) => p.split(sep).includes(x))) return;
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        return;
+      }
+      if (st.isDirectory()) for (const e of readdirSync(p).sort()) visit(join(p, e));
+      else if (SOURCE_EXT.test(p) && !p.endsWith('.d.ts')) out.push(p);
+    };
+    for (const p of paths) visit(resolve(this.options.cwd, p));
+    return out;
+  }
+
+  /** Extraction of one file, reused while its content is unchanged. */
+  extractFile(file: string, code?: string) {
+    const text = code ?? readFileSync(file, 'utf8');
+    if (!mayContainOrchestration(text)) {
+      this.fileCache.delete(file);
+      return { flows: [], activities: new Map<string, ActivityDiagramMeta>(), warnings: [] };
+    }
+    const hash = createHash('sha1').update(text).digest('hex');
+    const hit = this.fileCache.get(file);
+    if (hit && hit.hash === hash) return hit;
+    const r = extractOrchestrations(text, relative(this.options.cwd, file), {});
+    const entry = { hash, flows: r.flows, activities: r.activities, warnings: r.warnings };
+    this.fileCache.set(file, entry);
+    return entry;
+  }
+
+  /** Flows of the given files, with `@activity` labels applied across the project. */
+  collect(files: string[]): { flows: OrchestrationFlow[]; warnings: string[] } {
+    const extracted = files.map((f) => this.extractFile(f));
+    const labels = new Map<string, ActivityDiagramMeta>();
+    for (const e of extracted) for (const [k, v] of e.activities) labels.set(k, v);
+    const warnings = extracted.flatMap((e) => e.warnings.map((w) => `${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`));
+    const flows = extracted.flatMap((e) => e.flows.map((f) => applyLabels(f, labels)));
+    const seen = new Map<string, string>();
+    for (const f of flows) {
+      const other = seen.get(f.name);
+      if (other) warnings.push(`orchestration "${f.name}" is defined in ${other} and ${f.file}; the diagrams overwrite each other`);
+      seen.set(f.name, f.file);
+    }
+    return { flows, warnings };
+  }
+
+  /** One diagram: from the cache, else the LLM (validated), else the deterministic renderer. */
+  async diagramFor(flow: OrchestrationFlow, warnings: string[]): Promise<GeneratedDiagram> {
+    const format = this.options.diagramFormat;
+    const hash = irHash(flow);
+    const provider = this.llmProvider();
+    const key = cacheKey({ irHash: hash, format, provider: provider?.name ?? 'none', model: provider?.model ?? 'none' });
+    const base = {
+      name: flow.name,
+      slug: slug(flow.name),
+      ...(flow.className ? { className: flow.className } : {}),
+      ...(flow.title ? { title: flow.title } : {}),
+      file: flow.file,
+      format,
+      irHash: hash,
+    };
+    const cached = this.cache.get(key);
+    if (cached) return { ...base, diagram: cached.diagram, source: 'cache' };
+    if (!provider) return { ...base, diagram: renderDiagram(flow, format), source: 'deterministic' };
+    const result = await llmDiagram(flow, format, provider);
+    this.llmCalls += result.llmCalls;
+    warnings.push(...result.warnings);
+    // A deterministic fallback is cached too: the next build does not ask again.
+    this.cache.set({ key, format, diagram: result.diagram, source: result.source, irHash: hash, model: provider.model });
+    return { ...base, diagram: result.diagram, source: result.source };
+  }
+
+  async run(files = this.listFiles()): Promise<GenerateResult> {
+    const { flows, warnings } = this.collect(files);
+    const diagrams: GeneratedDiagram[] = [];
+    for (const flow of flows) diagrams.push(await this.diagramFor(flow, warnings));
+    const written = this.write(diagrams);
+    return { diagrams, written, warnings, llmCalls: this.llmCalls };
+  }
+
+  /** Diagram files that no longer match their orchestration (no LLM needed). */
+  check(files = this.listFiles()): { stale: string[]; warnings: string[] } {
+    const { flows, warnings } = this.collect(files);
+    const stale: string[] = [];
+    if (this.options.outputDir === false) throw new DiagramConfigError('--check needs an outputDir with committed diagrams.');
+    for (const flow of flows) {
+      const path = resolve(this.options.cwd, this.options.outputDir, `${slug(flow.name)}.${FORMAT_EXTENSION[this.options.diagramFormat]}`);
+      const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+      if (!text.includes(hashLine(this.options.diagramFormat, irHash(flow)))) stale.push(relative(this.options.cwd, path));
+    }
+    return { stale, warnings };
+  }
+
+  /** Writes diagram files, the constants module and the .d.ts; returns what changed. */
+  write(diagrams: GeneratedDiagram[]): string[] {
+    const written: string[] = [];
+    const o = this.options;
+    if (o.outputDir !== false) {
+      for (const d of diagrams) {
+        const path = resolve(o.cwd, o.outputDir, `${d.slug}.${FORMAT_EXTENSION[d.format]}`);
+        if (writeIfChanged(path, `${d.diagram.trimEnd()}\n${hashLine(d.format, d.irHash)}\n`)) written.push(path);
+      }
+    }
+    if (o.constantsModule) {
+      const path = resolve(o.cwd, o.constantsModule);
+      if (writeIfChanged(path, constantsModule(diagrams))) written.push(path);
+    }
+    if (o.dtsFile) {
+      // Ambient module declarations need a script file; class augmentations need a module.
+      const path = resolve(o.cwd, o.dtsFile);
+      const hoverPath = path.replace(/\.d\.ts$/, '.hover.d.ts');
+      if (writeIfChanged(path, moduleDeclarations(diagrams))) written.push(path);
+      if (writeIfChanged(hoverPath, classAugmentations(diagrams, dirname(hoverPath), o.cwd))) written.push(hoverPath);
+    }
+    return written;
+  }
+
+  private llmProvider(): LlmProvider | null {
+    if (this.provider !== undefined) return this.provider;
+    const mode = this.options.llm;
+    if (typeof mode === 'object') return (this.provider = mode);
+    if (mode === 'off') return (this.provider = null);
+    const fromEnv = process.env.OPENAI_API_KEY ? new OpenAIProvider() : process.env.ANTHROPIC_API_KEY ? new AnthropicProvider() : null;
+    if (!fromEnv && mode === 'required') {
+      throw new DiagramConfigError('llm is "required" but no LLM is configured: set OPENAI_API_KEY or ANTHROPIC_API_KEY, or pass a provider.');
+    }
+    return (this.provider = fromEnv);
+  }
+}
+
+/** The programmatic API for build scripts: `await generateDiagrams({ format, outputDir }).run()`. */
+export function generateDiagrams(options: DiagramOptions & { format?: DiagramFormat } = {}): DiagramProject {
+  const { format, ...rest } = options;
+  return new DiagramProject({ ...rest, ...(format ? { diagramFormat: format } : {}) });
+}
+
+function applyLabels(flow: OrchestrationFlow, labels: Map<string, ActivityDiagramMeta>): OrchestrationFlow {
+  const nodes = flow.graph.nodes.map((n) => {
+    if (n.kind !== 'activity' || !n.name) return n;
+    const meta = labels.get(n.name);
+    if (!meta) return n;
+    return { ...n, label: n.label && n.label !== n.name ? n.label : (meta.label ?? n.name), ...(meta.color && !n.color ? { color: meta.color } : {}) };
+  });
+  return { ...flow, graph: { ...flow.graph, nodes } };
+}
+
+export function writeIfChanged(path: string, content: string): boolean {
+  if (existsSync(path) && readFileSync(path, 'utf8') === content) return false;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  return true;
+}
+
+const constName = (name: string) => `${slug(name).replace(/-/g, '_').toUpperCase()}_DIAGRAM`;
+
+function constantsModule(diagrams: GeneratedDiagram[]): string {
+  const lines = ['// Generated by duroxide-llm. Do not edit: run the build or `duroxide-llm diagram`.', ''];
+  for (const d of diagrams) lines.push(`${jsdoc(d, '')}export const ${constName(d.name)} = ${JSON.stringify(d.diagram)};`, '');
+  return lines.join('\n');
+}
+
+/** JSDoc that shows the diagram in a fenced block on hover. */
+function jsdoc(d: GeneratedDiagram, indent: string): string {
+  const fence = d.format === 'dot' ? 'dot' : d.format === 'plantuml' ? 'plantuml' : 'mermaid';
+  const body = d.diagram.trimEnd().replace(/\*\//g, '*\\/').split('\n');
+  return [`${indent}/**`, `${indent} * ${d.title ?? d.name} (orchestration \`${d.name}\`)`, `${indent} *`, `${indent} * \`\`\`${fence}`, ...body.map((l) => `${indent} * ${l}`), `${indent} * \`\`\``, `${indent} */`, ''].join('\n');
+}
+
+function moduleDeclarations(diagrams: GeneratedDiagram[]): string {
+  const lines = ['// Generated by duroxide-llm: the diagram modules, with the diagram on hover. Do not edit.', ''];
+  for (const prefix of ['~duroxide/diagrams', 'virtual:duroxide/diagrams']) {
+    lines.push(`declare module '${prefix}' {`, '  const diagrams: Record<string, string>;', '  export default diagrams;', '}', '');
+    for (const d of diagrams) {
+      lines.push(`declare module '${prefix}/${d.slug}' {`, jsdoc(d, '  ') + '  const diagram: string;', '  export default diagram;', '  export const title: string;', '  export const format: string;', '}', '');
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Hover on an orchestration class: a JSDoc'd interface merged into the exported class. */
+function classAugmentations(diagrams: GeneratedDiagram[], dtsDir: string, cwd: string): string {
+  const lines = ['// Generated by duroxide-llm: shows each diagram when hovering its orchestration class. Do not edit.', ''];
+  for (const d of diagrams) {
+    if (!d.className || !/\.(ts|tsx|mts|cts)$/.test(d.file)) continue;
+    let spec = relative(dtsDir, resolve(cwd, d.file)).replace(/\\/g, '/').replace(/\.(ts|tsx|mts|cts)$/, '.js');
+    if (!spec.startsWith('.')) spec = `./${spec}`;
+    lines.push(`declare module '${spec}' {`, jsdoc(d, '  ') + `  interface ${d.className} {}`, '}', '');
+  }
+  lines.push('export {};', '');
+  return lines.join('\n');
+}
