@@ -1,0 +1,105 @@
+/**
+ * The duroxide-llm bundler plugin (unplugin): serves `~duroxide/diagrams` and
+ * `~duroxide/diagrams/<name>` (plus `virtual:` aliases where the bundler allows them), keeps
+ * diagrams current in watch mode and Vite HMR, and under Vite lowers TC39 decorators in the
+ * files it handles. All the work happens in src/diagram; this file maps hooks onto it.
+ */
+import { createUnplugin, type UnpluginFactory } from 'unplugin';
+import { DiagramProject, type GeneratedDiagram } from '../src/diagram/generate-diagrams.js';
+import type { DiagramOptions } from '../src/diagram/diagram-options.js';
+import { diagramModuleCode, diagramsIndexCode, parseDiagramId } from '../src/diagram/diagram-modules.js';
+import { lowerDecorators } from '../src/diagram/lower-decorators.js';
+import { mayContainOrchestration } from '../src/diagram/extractor.js';
+
+export interface DuroxidePluginOptions extends DiagramOptions {
+  /** Lower TC39 decorators in handled files (default: under Vite only, whose Oxc leaves them). */
+  lowerDecorators?: boolean;
+}
+
+const SOURCE = /\.(m|c)?[jt]sx?$/;
+
+export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined> = (options = {}, meta) => {
+  const project = new DiagramProject(options);
+  const byName = new Map<string, GeneratedDiagram>();
+  let ready: Promise<void> | null = null;
+  const allowVirtualScheme = meta.framework !== 'webpack' && meta.framework !== 'rspack';
+  const shouldLower = options.lowerDecorators ?? meta.framework === 'vite';
+
+  const handles = (id: string) =>
+    SOURCE.test(id.split('?')[0]) && !id.includes('/node_modules/') && !project.options.exclude.some((x) => id.split(/[\\/]/).includes(x));
+
+  async function generate(files?: string[]): Promise<string[]> {
+    if (!project.options.generateDiagrams) return [];
+    const result = await project.run(files);
+    byName.clear();
+    for (const d of result.diagrams) byName.set(d.slug, d);
+    return result.warnings;
+  }
+
+  return {
+    name: 'duroxide-llm',
+    enforce: 'pre',
+
+    async buildStart() {
+      ready = generate().then((warnings) => {
+        for (const w of warnings) console.warn(`[duroxide-llm] ${w}`);
+      });
+      await ready;
+    },
+
+    resolveId(id) {
+      const parsed = parseDiagramId(id);
+      if (!parsed || (parsed.scheme === 'virtual' && !allowVirtualScheme)) return null;
+      return parsed.canonicalId;
+    },
+
+    loadInclude(id) {
+      return parseDiagramId(id) !== null;
+    },
+
+    async load(id) {
+      const parsed = parseDiagramId(id);
+      if (!parsed) return null;
+      await ready;
+      // Diagram modules depend on every orchestration file: watch mode rebuilds them on edits.
+      for (const file of project.listFiles()) this.addWatchFile(file);
+      if (parsed.slug === null) return diagramsIndexCode([...byName.values()]);
+      const d = byName.get(parsed.slug);
+      if (!d) {
+        this.warn(`~duroxide/diagrams/${parsed.slug}: no orchestration with that name (known: ${[...byName.keys()].join(', ') || 'none'})`);
+        return diagramModuleCode(undefined, parsed.slug);
+      }
+      return diagramModuleCode(d, parsed.slug);
+    },
+
+    transformInclude(id) {
+      return handles(id);
+    },
+
+    async transform(code, id) {
+      if (!mayContainOrchestration(code) && !(shouldLower && code.includes('@'))) return null;
+      if (mayContainOrchestration(code)) {
+        // Watch mode and HMR: redraw when an orchestration file changes.
+        const before = JSON.stringify([...byName.values()].map((d) => d.irHash));
+        project.extractFile(id.split('?')[0], code);
+        await ready;
+        const warnings = await generate();
+        if (JSON.stringify([...byName.values()].map((d) => d.irHash)) !== before) for (const w of warnings) this.warn(w);
+      }
+      return shouldLower ? lowerDecorators(code, id) : null;
+    },
+
+    vite: {
+      handleHotUpdate(ctx) {
+        if (!mayContainOrchestration(ctx.file) && !ctx.file.match(SOURCE)) return;
+        const graph = ctx.server.moduleGraph;
+        const affected = [...graph.idToModuleMap.values()].filter((m) => m.id && parseDiagramId(m.id));
+        for (const m of affected) graph.invalidateModule(m);
+        return affected.length ? [...ctx.modules, ...affected] : undefined;
+      },
+    },
+  };
+};
+
+export const unplugin = /* #__PURE__ */ createUnplugin(unpluginFactory);
+export default unplugin;
