@@ -136,6 +136,26 @@ export class DiagramProject {
     return { ...base, diagram: result.diagram, source: result.source };
   }
 
+  /** Synchronous variant for tsc transformers: the cached diagram, else the deterministic one. */
+  cachedOrDeterministic(flow: OrchestrationFlow): GeneratedDiagram {
+    const format = this.options.diagramFormat;
+    const hash = irHash(flow);
+    const provider = typeof this.options.llm === 'object' ? this.options.llm : null;
+    const key = cacheKey({ irHash: hash, format, provider: provider?.name ?? 'none', model: provider?.model ?? 'none' });
+    const cached = this.cache.get(key);
+    return {
+      name: flow.name,
+      slug: slug(flow.name),
+      ...(flow.className ? { className: flow.className } : {}),
+      ...(flow.title ? { title: flow.title } : {}),
+      file: flow.file,
+      format,
+      irHash: hash,
+      diagram: cached?.diagram ?? renderDiagram(flow, format),
+      source: cached ? 'cache' : 'deterministic',
+    };
+  }
+
   async run(files = this.listFiles()): Promise<GenerateResult> {
     const { flows, warnings } = this.collect(files);
     const diagrams: GeneratedDiagram[] = [];
@@ -226,7 +246,7 @@ function constantsModule(diagrams: GeneratedDiagram[]): string {
 }
 
 /** JSDoc that shows the diagram in a fenced block on hover. */
-function jsdoc(d: GeneratedDiagram, indent: string): string {
+export function jsdoc(d: GeneratedDiagram, indent: string): string {
   const fence = d.format === 'dot' ? 'dot' : d.format === 'plantuml' ? 'plantuml' : 'mermaid';
   const body = d.diagram.trimEnd().replace(/\*\//g, '*\\/').split('\n');
   return [`${indent}/**`, `${indent} * ${d.title ?? d.name} (orchestration \`${d.name}\`)`, `${indent} *`, `${indent} * \`\`\`${fence}`, ...body.map((l) => `${indent} * ${l}`), `${indent} * \`\`\``, `${indent} */`, ''].join('\n');
