@@ -31,7 +31,8 @@ export async function validateDiagram(text: string, format: DiagramFormat, flow:
   for (const label of declaredNodeLabels(text, format)) {
     const l = norm(label);
     if (!l || GENERIC.has(l)) continue;
-    const matches = [...known].some((k) => k && (l.includes(k) || k.includes(l)));
+    // Whole words only: "Send email" must not pass for the "End" node.
+    const matches = [...known].some((k) => k && (` ${l} `.includes(` ${k} `) || ` ${k} `.includes(` ${l} `)));
     if (!matches) errors.push(`invented node "${label}" (not in the orchestration)`);
   }
   return { ok: errors.length === 0, errors };
@@ -67,8 +68,13 @@ async function syntaxError(text: string, format: DiagramFormat): Promise<string 
 function declaredNodeLabels(text: string, format: DiagramFormat): string[] {
   const labels: string[] = [];
   if (format === 'mermaid') {
-    const re = /^\s*[A-Za-z_][\w-]*\s*(?:\(\[|\[\[|\[\/|\[\\|\[\(|\(\(|\{\{|\[|\(|\{|>)\s*"?([^"\]\)\}]*)"?/gm;
-    for (const m of text.matchAll(re)) if (m[1]?.trim()) labels.push(m[1].trim());
+    // Node declarations anywhere, also inline in edges: id[label], id((label)), id>label] ...
+    const body = text.replace(/^---[\s\S]*?---\s*/m, '').replace(/\|[^|]*\|/g, ' ');
+    const re = /(?:^|[\s&;])([A-Za-z_][\w]*)(\(\[|\[\[|\[\/|\[\\|\[\(|\(\(|\{\{|\[|\(|\{|>)"?([^"\]\)\}\n]*)"?/gm;
+    for (const m of body.matchAll(re)) {
+      if (/^(flowchart|graph|subgraph|classDef|class|style|linkStyle|click)$/.test(m[1])) continue;
+      if (m[3]?.trim()) labels.push(m[3].trim());
+    }
   } else if (format === 'dot') {
     for (const m of text.matchAll(/\[[^\]]*\blabel\s*=\s*"((?:[^"\\]|\\.)*)"[^\]]*\]\s*;?/g)) {
       const before = text.slice(0, m.index ?? 0).split('\n').pop() ?? '';
