@@ -25,7 +25,7 @@ const compilerOptions: ts.CompilerOptions = {
 it('adds the diagram JSDoc to the orchestration class in the emitted .d.ts (TypeScript emit API)', () => {
   const root = makeProject(['order-saga.ts'], STUB);
   const program = ts.createProgram([join(root, 'src/order-saga.ts')], { ...compilerOptions, outDir: join(root, 'types') });
-  const result = program.emit(undefined, undefined, undefined, true, { afterDeclarations: [duroxideDeclarations(program, { cwd: root }, { ts }) as ts.TransformerFactory<ts.SourceFile | ts.Bundle>] });
+  const result = program.emit(undefined, undefined, undefined, true, { afterDeclarations: [duroxideDeclarations(program, { cwd: root }, { ts: ts as never }) as ts.TransformerFactory<ts.SourceFile | ts.Bundle>] });
   expect(result.emitSkipped).toBe(false);
   const dts = readFileSync(join(root, 'types/order-saga.d.ts'), 'utf8');
   const classAt = dts.indexOf('export declare class OrderSaga');
