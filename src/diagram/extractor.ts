@@ -56,7 +56,7 @@ export function mayContainOrchestration(code: string): boolean {
   return code.includes('@orchestration') || code.includes('registerOrchestration') || (code.includes('function*') && code.includes('yield'));
 }
 
-function parseSource(code: string, file: string): { ast: N | null; errors: ExtractionWarning[] } {
+function parseSource(code: string, file: string, recover = true): { ast: N | null; errors: ExtractionWarning[] } {
   const jsx = file.endsWith('.tsx') || file.endsWith('.jsx');
   const ts = !/\.(m|c)?js$/.test(file) || file.endsWith('.ts');
   const attempts: ParserPlugin[][] = [
@@ -74,7 +74,22 @@ function parseSource(code: string, file: string): { ast: N | null; errors: Extra
     }
   }
   const e = lastError as { loc?: { line: number }; message?: string };
-  return { ast: null, errors: [{ file, line: e?.loc?.line, message: `could not parse: ${e?.message ?? String(lastError)}` }] };
+  const errors = [{ file, line: e?.loc?.line, message: `could not parse: ${e?.message ?? String(lastError)}` }];
+  // Draw what can be read: the code before the error (a few cut points), open brackets closed.
+  if (!recover) return { ast: null, errors };
+  const lines = code.split('\n');
+  for (let cut = (e?.loc?.line ?? 1) - 1; cut >= Math.max(1, (e?.loc?.line ?? 1) - 6); cut--) {
+    const prefix = lines.slice(0, cut).join('\n');
+    const closers = [...prefix.replace(/[^{}()]/g, '')].reduce<string[]>((stack, ch) => {
+      if (ch === '{' || ch === '(') stack.push(ch === '{' ? '}' : ')');
+      else stack.pop();
+      return stack;
+    }, []);
+    if (closers.length === 0 || closers.length > 200) continue;
+    const partial = parseSource(`${prefix}\n${closers.reverse().join('\n')}\n`, file, false);
+    if (partial.ast && partial.errors.length === 0) return { ast: partial.ast, errors };
+  }
+  return { ast: null, errors };
 }
 
 export function extractOrchestrations(code: string, file: string, opts: ExtractOptions = {}): ExtractionResult {

@@ -42,7 +42,8 @@ export class FlowBuilder {
 
   /** Ends open paths at a single end node. */
   finish(exits: Exit[]): FlowGraph {
-    if (exits.length || !this.nodes.some((n) => n.kind === 'end')) {
+    // A flow that always ends in continue-as-new or a throw has no End.
+    if (exits.length || this.nodes.length === 1) {
       this.endNode();
       this.connect(exits, 'end');
     }

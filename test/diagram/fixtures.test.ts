@@ -1,0 +1,87 @@
+/**
+ * Every fixture's extraction and renderings match its reviewed snapshots
+ * (UPDATE_FIXTURES=1 rewrites them), and every rendering is valid in its format.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, describe, expect, it } from 'vitest';
+import { extractOrchestrations } from '../../src/diagram/extractor.js';
+import { parseMermaid, stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
+import { DIAGRAM_FORMATS, FORMAT_EXTENSION, renderDiagram } from '../../src/diagram/render.js';
+import { FIXTURES } from './diagram-project.js';
+
+const update = process.env.UPDATE_FIXTURES === '1';
+const sources = readdirSync(FIXTURES).filter((f) => f.endsWith('.ts')).sort();
+const dotparser = createRequire(import.meta.url)('dotparser') as (s: string) => unknown;
+let hasDot = true;
+try {
+  execFileSync('dot', ['-V'], { stdio: 'ignore' });
+} catch {
+  hasDot = false;
+  console.warn('Graphviz `dot` not found: DOT renderings are checked with dotparser only (apt-get install graphviz for the full check).');
+}
+
+afterAll(() => stopMermaidValidator());
+
+function snapshot(path: string, actual: string): void {
+  if (update || !existsSync(path)) writeFileSync(path, actual);
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('fixtures', () => {
+  it('cover every construct (at least 15 sources)', () => {
+    expect(sources.length).toBeGreaterThanOrEqual(15);
+  });
+
+  for (const source of sources) {
+    describe(source, () => {
+      const file = join(FIXTURES, source);
+      const result = extractOrchestrations(readFileSync(file, 'utf8'), `fixtures/${source}`);
+      const base = file.replace(/\.ts$/, '');
+
+      it('extracts the expected IR', () => {
+        const doc = { orchestrations: result.flows, warnings: result.warnings.map((w) => `${w.line ?? '?'}: ${w.message}`) };
+        snapshot(`${base}.ir.json`, JSON.stringify(doc, null, 2) + '\n');
+      });
+
+      for (const format of DIAGRAM_FORMATS) {
+        it(`renders ${format} as reviewed, and it is valid`, async () => {
+          const text = result.flows.map((f) => renderDiagram(f, format)).join(format === 'plantuml' ? '\n' : '\n%% ---\n');
+          snapshot(`${base}.${FORMAT_EXTENSION[format]}`, text);
+          for (const flow of result.flows) {
+            const one = renderDiagram(flow, format);
+            if (format === 'mermaid' || format === 'sequence') expect(await parseMermaid(one)).toBeNull();
+            if (format === 'dot') {
+              expect(() => dotparser(one)).not.toThrow();
+              if (hasDot) execFileSync('dot', ['-Tsvg'], { input: one });
+            }
+            if (format === 'plantuml') expect(one).toMatch(/^@startuml[\s\S]*@enduml\n$/);
+          }
+        });
+      }
+    });
+  }
+
+  it('broken syntax warns with file and line and still draws what it read', () => {
+    const r = extractOrchestrations(readFileSync(join(FIXTURES, 'broken-syntax.ts'), 'utf8'), 'fixtures/broken-syntax.ts');
+    expect(r.warnings.length).toBeGreaterThan(0);
+    expect(r.warnings[0]).toMatchObject({ file: 'fixtures/broken-syntax.ts' });
+    expect(r.warnings[0].line).toBeGreaterThan(0);
+  });
+
+  it('never throws, whatever it is given', () => {
+    for (const junk of ['@orchestration(', 'registerOrchestration(((', 'function* x() { yield ctx.', '\u0000\u0001@orchestration class {', '}'.repeat(1000) + '@orchestration']) {
+      expect(() => extractOrchestrations(junk, 'junk.ts')).not.toThrow();
+    }
+  });
+
+  it('keeps string literals of the code (prompts) out of the IR', () => {
+    const r = extractOrchestrations(readFileSync(join(FIXTURES, 'llm-operations.ts'), 'utf8'), 'x.ts');
+    const ir = JSON.stringify(r.flows);
+    expect(ir).not.toContain('Draft a reply');
+    expect(ir).not.toContain('Is this urgent');
+    expect(ir).toContain('LLM sentiment');
+  });
+});
