@@ -90,12 +90,19 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
     },
 
     vite: {
-      handleHotUpdate(ctx) {
-        if (!mayContainOrchestration(ctx.file) && !ctx.file.match(SOURCE)) return;
+      // The page may never import the orchestration file itself: redraw here, then update
+      // the diagram modules that depend on it.
+      async handleHotUpdate(ctx) {
+        if (!handles(ctx.file)) return;
+        const code = await ctx.read();
+        if (!mayContainOrchestration(code) && !project.extractFile(ctx.file, code).flows.length) return;
+        project.extractFile(ctx.file, code);
+        await ready;
+        await generate();
         const graph = ctx.server.moduleGraph;
         const affected = [...graph.idToModuleMap.values()].filter((m) => m.id && parseDiagramId(m.id));
         for (const m of affected) graph.invalidateModule(m);
-        return affected.length ? [...ctx.modules, ...affected] : undefined;
+        return [...ctx.modules, ...affected];
       },
     },
   };

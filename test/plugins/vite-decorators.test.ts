@@ -1,0 +1,52 @@
+/**
+ * Vite 8 (Oxc) leaves TC39 standard decorators in its output, which Node 20 cannot run; the
+ * plugin lowers them in the files it handles, so decorated orchestrations run.
+ */
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import vitePlugin from '../../plugins/vite.js';
+import { makeProject } from '../diagram/diagram-project.js';
+
+const src = resolve(import.meta.dirname, '../../src');
+const ENTRY = `import '${join(src, 'tools/symbol-metadata.ts')}';
+import { orchestration, activity } from '${join(src, 'tools/decorators.ts')}';
+import { getClassMetadata } from '${join(src, 'tools/metadata.ts')}';
+
+export class Payments {
+  @activity({ description: 'Charge a card', diagramLabel: 'Charge card' })
+  async charge(_ctx, input) { return input; }
+}
+
+@orchestration({ name: 'checkout', version: '3.0.0' })
+export class Checkout {
+  async run(ctx, input) { return ctx.scheduleActivity('charge', input); }
+}
+
+export const metadata = { checkout: getClassMetadata(Checkout), payments: getClassMetadata(Payments) };
+`;
+
+async function buildWith(plugins: unknown[], outDir: string, root: string) {
+  const { build } = await import('vite');
+  await build({
+    root,
+    logLevel: 'silent',
+    configFile: false,
+    plugins: plugins as never,
+    build: { ssr: join(root, 'src/entry.ts'), outDir, minify: false, rollupOptions: { output: { entryFileNames: 'entry.mjs' } } },
+  });
+  return join(root, outDir, 'entry.mjs');
+}
+
+it('decorated orchestrations built by Vite run on Node 20 with the plugin (and do not without it)', { timeout: 120_000 }, async () => {
+  const root = makeProject([], { 'src/entry.ts': ENTRY });
+  const plain = await buildWith([], 'dist-plain', root);
+  const plainError = await import(pathToFileURL(plain).href).then(() => null, (e: Error) => e);
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  if (nodeMajor < 22) expect(plainError?.name).toBe('SyntaxError'); // decorators left as written
+
+  const lowered = await buildWith([vitePlugin({ cwd: root, llm: 'off', outputDir: false, dtsFile: false })], 'dist-plugin', root);
+  const mod = await import(pathToFileURL(lowered).href);
+  expect(mod.metadata.checkout.orchestration).toMatchObject({ name: 'checkout', version: '3.0.0' });
+  expect(mod.metadata.payments.activities[0].options).toMatchObject({ name: 'charge', diagramLabel: 'Charge card' });
+});
