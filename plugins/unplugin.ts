@@ -28,9 +28,11 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
   const handles = (id: string) =>
     SOURCE.test(id.split('?')[0]) && !id.includes('/node_modules/') && !project.options.exclude.some((x) => id.split(/[\\/]/).includes(x));
 
-  async function generate(files?: string[]): Promise<string[]> {
+  let watched: string[] = [];
+  async function generate(): Promise<string[]> {
     if (!project.options.generateDiagrams) return [];
-    const result = await project.run(files);
+    watched = project.listFiles();
+    const result = await project.run(watched);
     byName.clear();
     for (const d of result.diagrams) byName.set(d.slug, d);
     return result.warnings;
@@ -40,11 +42,11 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
     name: 'duroxide-llm',
     enforce: 'pre',
 
-    async buildStart() {
+    buildStart() {
+      // Started here, awaited where needed (load, transform): it overlaps the bundler's work.
       ready = generate().then((warnings) => {
         for (const w of warnings) console.warn(`[duroxide-llm] ${w}`);
       });
-      await ready;
     },
 
     resolveId(id) {
@@ -62,7 +64,7 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
       if (!parsed) return null;
       await ready;
       // Diagram modules depend on every orchestration file: watch mode rebuilds them on edits.
-      for (const file of project.listFiles()) this.addWatchFile(file);
+      for (const file of watched) this.addWatchFile(file);
       if (parsed.slug === null) return diagramsIndexCode([...byName.values()]);
       const d = byName.get(parsed.slug);
       if (!d) {
@@ -72,21 +74,26 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
       return diagramModuleCode(d, parsed.slug);
     },
 
-    transformInclude(id) {
-      return handles(id);
-    },
-
-    async transform(code, id) {
-      if (!mayContainOrchestration(code) && !(shouldLower && code.includes('@'))) return null;
-      if (mayContainOrchestration(code)) {
-        // Watch mode and HMR: redraw when an orchestration file changes.
-        const before = JSON.stringify([...byName.values()].map((d) => d.irHash));
-        project.extractFile(id.split('?')[0], code);
-        await ready;
-        const warnings = await generate();
-        if (JSON.stringify([...byName.values()].map((d) => d.irHash)) !== before) for (const w of warnings) this.warn(w);
-      }
-      return shouldLower ? lowerDecorators(code, id) : null;
+    // Filters the bundler applies natively (Rolldown, Rollup, Vite): files that cannot hold an
+    // orchestration or a decorator never cross into JavaScript.
+    transform: {
+      filter: {
+        id: { include: [SOURCE], exclude: [/[\\/]node_modules[\\/]/] },
+        code: shouldLower ? /@[A-Za-z_$]|registerOrchestration|function\s*\*/ : /@orchestration|registerOrchestration|function\s*\*/,
+      },
+      async handler(code, id) {
+        if (!handles(id)) return null;
+        if (mayContainOrchestration(code)) {
+          // Watch mode: redraw only when this file's content differs from what was drawn
+          // (the warm path is a hash comparison).
+          await ready;
+          if (project.hasChanged(id.split('?')[0], code)) {
+            project.extractFile(id.split('?')[0], code);
+            for (const w of await generate()) this.warn(w);
+          }
+        }
+        return shouldLower ? lowerDecorators(code, id) : null;
+      },
     },
 
     vite: {

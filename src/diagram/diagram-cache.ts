@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IR_SCHEMA_VERSION } from './flow-graph.js';
+import type { ActivityDiagramMeta, ExtractionWarning } from './extractor.js';
+import { IR_SCHEMA_VERSION, type OrchestrationFlow } from './flow-graph.js';
 import type { DiagramFormat } from './render.js';
 
 /** Bump when the diagram prompt changes meaning. */
@@ -22,6 +23,17 @@ export interface CacheEntry {
   irHash: string;
   model?: string;
 }
+
+export interface StoredExtraction {
+  /** sha256 of (file path, content, IR schema version, extractor version). */
+  contentHash: string;
+  flows: OrchestrationFlow[];
+  activities: [string, ActivityDiagramMeta][];
+  warnings: ExtractionWarning[];
+}
+
+/** Bump when the extractor draws the same code differently. */
+export const EXTRACTOR_VERSION = 1;
 
 export function cacheKey(parts: { irHash: string; format: DiagramFormat; provider: string; model: string }): string {
   return createHash('sha256')
@@ -46,6 +58,24 @@ export class DiagramCache {
     const tmp = `${this.path(entry.key)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(tmp, JSON.stringify(entry, null, 2) + '\n');
     renameSync(tmp, this.path(entry.key));
+  }
+
+  /** A stored extraction of a file with this content hash (the warm path skips parsing). */
+  getExtraction(contentHash: string): StoredExtraction | undefined {
+    try {
+      const e = JSON.parse(readFileSync(join(this.dir, `x-${contentHash.slice(0, 32)}.json`), 'utf8')) as StoredExtraction;
+      return e.contentHash === contentHash ? e : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  setExtraction(e: StoredExtraction): void {
+    mkdirSync(this.dir, { recursive: true });
+    const path = join(this.dir, `x-${e.contentHash.slice(0, 32)}.json`);
+    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, JSON.stringify(e) + '\n');
+    renameSync(tmp, path);
   }
 
   private path(key: string): string {

@@ -10,7 +10,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { AnthropicProvider } from '../llm/anthropic-provider.js';
 import { OpenAIProvider } from '../llm/openai-provider.js';
 import type { LlmProvider } from '../llm/provider.js';
-import { cacheKey, DiagramCache } from './diagram-cache.js';
+import { cacheKey, DiagramCache, EXTRACTOR_VERSION } from './diagram-cache.js';
+import { IR_SCHEMA_VERSION } from './flow-graph.js';
 import { resolveDiagramOptions, DiagramConfigError, type DiagramOptions, type ResolvedDiagramOptions } from './diagram-options.js';
 import { extractOrchestrations, mayContainOrchestration, type ActivityDiagramMeta, type ExtractionWarning } from './extractor.js';
 import type { OrchestrationFlow } from './flow-graph.js';
@@ -78,6 +79,12 @@ export class DiagramProject {
     return out;
   }
 
+  /** Whether `code` differs from the content last extracted for `file`. */
+  hasChanged(file: string, code: string): boolean {
+    const hit = this.fileCache.get(file);
+    return !hit || hit.hash !== contentHash(file, code, this.options.cwd);
+  }
+
   /** Extraction of one file, reused while its content is unchanged. */
   extractFile(file: string, code?: string) {
     const text = code ?? readFileSync(file, 'utf8');
@@ -85,12 +92,20 @@ export class DiagramProject {
       this.fileCache.delete(file);
       return { flows: [], activities: new Map<string, ActivityDiagramMeta>(), warnings: [] };
     }
-    const hash = createHash('sha1').update(text).digest('hex');
+    const hash = contentHash(file, text, this.options.cwd);
     const hit = this.fileCache.get(file);
     if (hit && hit.hash === hash) return hit;
+    // Warm builds: an extraction stored for this exact content is reused without parsing.
+    const stored = this.cache.getExtraction(hash);
+    if (stored) {
+      const entry = { hash, flows: stored.flows, activities: new Map(stored.activities), warnings: stored.warnings };
+      this.fileCache.set(file, entry);
+      return entry;
+    }
     const r = extractOrchestrations(text, relative(this.options.cwd, file), {});
     const entry = { hash, flows: r.flows, activities: r.activities, warnings: r.warnings };
     this.fileCache.set(file, entry);
+    this.cache.setExtraction({ contentHash: hash, flows: r.flows, activities: [...r.activities], warnings: r.warnings });
     return entry;
   }
 
@@ -218,6 +233,10 @@ export class DiagramProject {
 export function generateDiagrams(options: DiagramOptions & { format?: DiagramFormat } = {}): DiagramProject {
   const { format, ...rest } = options;
   return new DiagramProject({ ...rest, ...(format ? { diagramFormat: format } : {}) });
+}
+
+function contentHash(file: string, text: string, cwd: string): string {
+  return createHash('sha256').update(`${EXTRACTOR_VERSION}\0${IR_SCHEMA_VERSION}\0${relative(cwd, file)}\0${text}`).digest('hex');
 }
 
 function applyLabels(flow: OrchestrationFlow, labels: Map<string, ActivityDiagramMeta>): OrchestrationFlow {
