@@ -1,9 +1,13 @@
 import { defineConfig } from 'vite';
 import duroxide from '../plugins/vite.js';
 
-// The playground's diagrams come from its own src/; the plugin also lowers the decorators there.
+// The playground draws three of the repository's fixtures (order saga, fan-out, LLM triage).
+const fixtures = ['order-saga.ts', 'fan-out.ts', 'llm-operations.ts'].map((f) => `../fixtures/${f}`);
+
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [duroxide({ cwd: import.meta.dirname, include: ['src'], outputDir: false, llm: process.env.PLAYGROUND_LLM === 'auto' ? 'auto' : 'off' })],
+  plugins: [
+    duroxide({ cwd: import.meta.dirname, include: fixtures, outputDir: false, dtsFile: 'duroxide-diagrams.d.ts', llm: process.env.PLAYGROUND_LLM === 'auto' ? 'auto' : 'off' }),
+  ],
   build: { target: 'es2022' },
 });

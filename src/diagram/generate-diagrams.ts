@@ -128,18 +128,10 @@ export class DiagramProject {
   /** One diagram: from the cache, else the LLM (validated), else the deterministic renderer. */
   async diagramFor(flow: OrchestrationFlow, warnings: string[]): Promise<GeneratedDiagram> {
     const format = this.options.diagramFormat;
-    const hash = irHash(flow);
     const provider = this.llmProvider();
+    const base = describeFlow(flow, format);
+    const hash = base.irHash;
     const key = cacheKey({ irHash: hash, format, provider: provider?.name ?? 'none', model: provider?.model ?? 'none' });
-    const base = {
-      name: flow.name,
-      slug: slug(flow.name),
-      ...(flow.className ? { className: flow.className } : {}),
-      ...(flow.title ? { title: flow.title } : {}),
-      file: flow.file,
-      format,
-      irHash: hash,
-    };
     const cached = this.cache.get(key);
     if (cached) return { ...base, diagram: cached.diagram, source: 'cache' };
     if (!provider) return { ...base, diagram: renderDiagram(flow, format), source: 'deterministic' };
@@ -154,18 +146,12 @@ export class DiagramProject {
   /** Synchronous variant for tsc transformers: the cached diagram, else the deterministic one. */
   cachedOrDeterministic(flow: OrchestrationFlow): GeneratedDiagram {
     const format = this.options.diagramFormat;
-    const hash = irHash(flow);
     const provider = typeof this.options.llm === 'object' ? this.options.llm : null;
-    const key = cacheKey({ irHash: hash, format, provider: provider?.name ?? 'none', model: provider?.model ?? 'none' });
+    const base = describeFlow(flow, format);
+    const key = cacheKey({ irHash: base.irHash, format, provider: provider?.name ?? 'none', model: provider?.model ?? 'none' });
     const cached = this.cache.get(key);
     return {
-      name: flow.name,
-      slug: slug(flow.name),
-      ...(flow.className ? { className: flow.className } : {}),
-      ...(flow.title ? { title: flow.title } : {}),
-      file: flow.file,
-      format,
-      irHash: hash,
+      ...base,
       diagram: cached?.diagram ?? renderDiagram(flow, format),
       source: cached ? 'cache' : 'deterministic',
     };
@@ -233,6 +219,19 @@ export class DiagramProject {
 export function generateDiagrams(options: DiagramOptions & { format?: DiagramFormat } = {}): DiagramProject {
   const { format, ...rest } = options;
   return new DiagramProject({ ...rest, ...(format ? { diagramFormat: format } : {}) });
+}
+
+/** What a generated diagram says about its flow, before the diagram text itself. */
+function describeFlow(flow: OrchestrationFlow, format: DiagramFormat): Omit<GeneratedDiagram, 'diagram' | 'source'> {
+  return {
+    name: flow.name,
+    slug: slug(flow.name),
+    ...(flow.className ? { className: flow.className } : {}),
+    ...(flow.title ? { title: flow.title } : {}),
+    file: flow.file,
+    format,
+    irHash: irHash(flow),
+  };
 }
 
 function contentHash(file: string, text: string, cwd: string): string {

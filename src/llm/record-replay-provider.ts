@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { canonicalJson } from './canonical-json.js';
 import { CassetteMissError } from './errors.js';
 import { requestText } from './mock-provider.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from './provider.js';
@@ -21,17 +22,10 @@ interface Cassette {
   entries: Record<string, CassetteEntry>;
 }
 
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj).filter((k) => obj[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
-}
-
 /** The cassette key of a request: a hash of everything but transport settings. */
 export function cassetteKey(request: LlmRequest): string {
   const { signal: _s, timeoutMs: _t, ...rest } = request;
-  return createHash('sha256').update(canonical(rest)).digest('hex').slice(0, 24);
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 24);
 }
 
 export class RecordReplayProvider implements LlmProvider {

@@ -1,17 +1,11 @@
-/**
- * Runs one activity work item: resolve the function, run it under a kept lease, and ack the
- * item together with its completion. Activities run at least once: a worker that dies before
- * the ack leaves the item to be locked again when its lease expires.
- */
+/** Runs one activity work item: resolve the function and run it with an activity context. */
 import type { ActivityContext, TraceLevel } from './context-api.js';
 import { UnknownActivityError, toErrorDetails } from './errors.js';
 import { assertJson, toJson } from './json-value.js';
-import { killPoint } from './kill-hook.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import { runLeasedWorkItem } from './leased-work-item.js';
 import type { ActivityWorkItem, OrchestratorMessage } from './messages.js';
 import type { ActivityRegistry } from './registry.js';
 import type { LockedWorkItem, Store } from '../store/store.js';
-import { LockLostError } from '../store/errors.js';
 
 export interface ActivityWorkerOptions {
   store: Store;
@@ -25,37 +19,22 @@ export interface ActivityWorkerOptions {
 
 export async function runActivityItem(locked: LockedWorkItem, opts: ActivityWorkerOptions): Promise<void> {
   const item = locked.item as ActivityWorkItem;
-  const lease = new LeaseKeeper({
-    store: opts.store,
-    lockToken: locked.lockToken,
-    lockMs: opts.lockMs,
-    instanceId: item.instanceId,
-    cancelCheckMs: opts.cancelCheckMs,
-    shutdownSignal: opts.shutdownSignal,
-  });
   const base = { instanceId: item.instanceId, executionId: item.executionId, sourceEventId: item.eventId };
-  let completion: OrchestratorMessage;
-  try {
-    const registered = opts.activities.resolve(item.name);
-    const ctx = activityContext(item, locked.attempt, lease.controller.signal, opts);
-    const result = await registered.fn(ctx, item.input);
-    assertJson(result, `Result of activity "${item.name}"`);
-    completion = { kind: 'ActivityCompleted', ...base, result: toJson(result) };
-  } catch (err) {
-    const details = toErrorDetails(err, err instanceof UnknownActivityError ? false : undefined);
-    completion = { kind: 'ActivityFailed', ...base, error: details };
-  } finally {
-    lease.stop();
-  }
-  killPoint('after-activity-run');
-  if (lease.lost) return; // another worker owns the item now; its completion will count
-  killPoint('before-activity-ack');
-  try {
-    await opts.store.ackWorkItem(locked.lockToken, completion);
-  } catch (err) {
-    if (!(err instanceof LockLostError)) throw err;
-  }
-  killPoint('after-activity-ack');
+  await runLeasedWorkItem(
+    locked,
+    opts,
+    async (signal): Promise<OrchestratorMessage> => {
+      try {
+        const registered = opts.activities.resolve(item.name);
+        const result = await registered.fn(activityContext(item, locked.attempt, signal, opts), item.input);
+        assertJson(result, `Result of activity "${item.name}"`);
+        return { kind: 'ActivityCompleted', ...base, result: toJson(result) };
+      } catch (err) {
+        return { kind: 'ActivityFailed', ...base, error: toErrorDetails(err, err instanceof UnknownActivityError ? false : undefined) };
+      }
+    },
+    { afterRun: 'after-activity-run', beforeAck: 'before-activity-ack', afterAck: 'after-activity-ack' },
+  );
 }
 
 function activityContext(

@@ -2,6 +2,9 @@
 import { createHash } from 'node:crypto';
 import { NonJsonValueError } from './errors.js';
 import type { Json } from './history.js';
+import { canonicalJson } from '../llm/canonical-json.js';
+
+export { canonicalJson };
 
 /**
  * Throws NonJsonValueError naming the first path that is not plain JSON
@@ -58,14 +61,6 @@ function findNonJson(value: unknown, path: string, seen: Set<object>): string | 
 /** Normalises a value to what a JSON round trip gives (drops undefined fields). */
 export function toJson(value: unknown): Json {
   return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json);
-}
-
-/** Canonical JSON: object keys sorted, so equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
 /** A short, stable hash of a JSON value (first 16 hex chars of sha256). */

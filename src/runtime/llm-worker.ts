@@ -4,11 +4,9 @@
  */
 import { DuroxideError, toErrorDetails } from './errors.js';
 import type { Json } from './history.js';
-import { killPoint } from './kill-hook.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import { runLeasedWorkItem } from './leased-work-item.js';
 import type { LlmWorkItem, OrchestratorMessage } from './messages.js';
 import type { LlmProvider, LlmRequest } from '../llm/provider.js';
-import { LockLostError } from '../store/errors.js';
 import type { LockedWorkItem, Store } from '../store/store.js';
 
 export class LlmProviderNotConfiguredError extends DuroxideError {
@@ -31,41 +29,28 @@ export interface LlmWorkerOptions {
 
 export async function runLlmItem(locked: LockedWorkItem, opts: LlmWorkerOptions): Promise<void> {
   const item = locked.item as LlmWorkItem;
-  const lease = new LeaseKeeper({
-    store: opts.store,
-    lockToken: locked.lockToken,
-    lockMs: opts.lockMs,
-    instanceId: item.instanceId,
-    cancelCheckMs: opts.cancelCheckMs,
-    shutdownSignal: opts.shutdownSignal,
-  });
   const base = { instanceId: item.instanceId, executionId: item.executionId, sourceEventId: item.eventId };
-  let completion: OrchestratorMessage;
-  try {
-    const provider = opts.providers.get(item.provider);
-    if (!provider) throw new LlmProviderNotConfiguredError(item.provider, [...opts.providers.keys()]);
-    const request = { ...(item.request as unknown as LlmRequest), signal: lease.controller.signal };
-    const response = await provider.complete(request);
-    completion = {
-      kind: 'LlmCompleted',
-      ...base,
-      result: response.text,
-      tokensUsed: response.usage,
-      model: response.model,
-      ...(opts.recordPrompts ? { raw: { text: response.text, finishReason: response.finishReason } as Json } : {}),
-    };
-  } catch (err) {
-    const usage = (err as { usage?: { input: number; output: number } }).usage;
-    completion = { kind: 'LlmFailed', ...base, error: toErrorDetails(err), ...(usage ? { tokensUsed: usage } : {}) };
-  } finally {
-    lease.stop();
-  }
-  if (lease.lost) return;
-  killPoint('before-llm-ack');
-  try {
-    await opts.store.ackWorkItem(locked.lockToken, completion);
-  } catch (err) {
-    if (!(err instanceof LockLostError)) throw err;
-  }
-  killPoint('after-llm-ack');
+  await runLeasedWorkItem(
+    locked,
+    opts,
+    async (signal): Promise<OrchestratorMessage> => {
+      try {
+        const provider = opts.providers.get(item.provider);
+        if (!provider) throw new LlmProviderNotConfiguredError(item.provider, [...opts.providers.keys()]);
+        const response = await provider.complete({ ...(item.request as unknown as LlmRequest), signal });
+        return {
+          kind: 'LlmCompleted',
+          ...base,
+          result: response.text,
+          tokensUsed: response.usage,
+          model: response.model,
+          ...(opts.recordPrompts ? { raw: { text: response.text, finishReason: response.finishReason } as Json } : {}),
+        };
+      } catch (err) {
+        const usage = (err as { usage?: { input: number; output: number } }).usage;
+        return { kind: 'LlmFailed', ...base, error: toErrorDetails(err), ...(usage ? { tokensUsed: usage } : {}) };
+      }
+    },
+    { beforeAck: 'before-llm-ack', afterAck: 'after-llm-ack' },
+  );
 }

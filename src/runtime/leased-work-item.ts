@@ -1,0 +1,42 @@
+/**
+ * The life of one work item on a worker, shared by activities and LLM calls: run it under a
+ * kept lease, then ack the item together with its completion. Work runs at least once: a
+ * worker that dies before the ack leaves the item to be locked again when its lease expires.
+ */
+import { killPoint, type KillPoint } from './kill-hook.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import type { OrchestratorMessage } from './messages.js';
+import { LockLostError } from '../store/errors.js';
+import type { LockedWorkItem, Store } from '../store/store.js';
+
+export interface LeasedWorkOptions {
+  store: Store;
+  lockMs: number;
+  cancelCheckMs: number;
+  shutdownSignal: AbortSignal;
+}
+
+export async function runLeasedWorkItem(
+  locked: LockedWorkItem,
+  opts: LeasedWorkOptions,
+  /** Runs the work and returns its completion message; it reports its own failures. */
+  execute: (signal: AbortSignal) => Promise<OrchestratorMessage>,
+  points: { afterRun?: KillPoint; beforeAck: KillPoint; afterAck: KillPoint },
+): Promise<void> {
+  const lease = new LeaseKeeper({ ...opts, lockToken: locked.lockToken, instanceId: locked.item.instanceId });
+  let completion: OrchestratorMessage;
+  try {
+    completion = await execute(lease.controller.signal);
+  } finally {
+    lease.stop();
+  }
+  if (points.afterRun) killPoint(points.afterRun);
+  if (lease.lost) return; // another worker owns the item now; its completion will count
+  killPoint(points.beforeAck);
+  try {
+    await opts.store.ackWorkItem(locked.lockToken, completion);
+  } catch (err) {
+    if (!(err instanceof LockLostError)) throw err;
+  }
+  killPoint(points.afterAck);
+}
