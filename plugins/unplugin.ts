@@ -31,8 +31,9 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
   let watched: string[] = [];
   async function generate(): Promise<string[]> {
     if (!project.options.generateDiagrams) return [];
-    watched = project.listFiles();
-    const result = await project.run(watched);
+    const files = project.listFiles();
+    const result = await project.run(files);
+    watched = project.filesWithOrchestrations();
     byName.clear();
     for (const d of result.diagrams) byName.set(d.slug, d);
     return result.warnings;
@@ -63,7 +64,7 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
       const parsed = parseDiagramId(id);
       if (!parsed) return null;
       await ready;
-      // Diagram modules depend on every orchestration file: watch mode rebuilds them on edits.
+      // Diagram modules depend on the orchestration files: watch mode rebuilds them on edits.
       for (const file of watched) this.addWatchFile(file);
       if (parsed.slug === null) return diagramsIndexCode([...byName.values()]);
       const d = byName.get(parsed.slug);

@@ -79,6 +79,11 @@ export class DiagramProject {
     return out;
   }
 
+  /** Files whose last extraction found orchestrations or activity declarations. */
+  filesWithOrchestrations(): string[] {
+    return [...this.fileCache.entries()].filter(([, e]) => e.flows.length || e.activities.size).map(([f]) => f);
+  }
+
   /** Whether `code` differs from the content last extracted for `file`. */
   hasChanged(file: string, code: string): boolean {
     const hit = this.fileCache.get(file);
