@@ -32,6 +32,11 @@ export class Dispatcher<T> {
     this.loop = this.run();
   }
 
+  /** Items being handled now. */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
   /** Wakes an idle fetch loop (new work may be visible). */
   wake(): void {
     const w = this.wakeUp;

@@ -7,13 +7,15 @@ import { killPoint, type KillPoint } from './kill-hook.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { OrchestratorMessage } from './messages.js';
 import { LockLostError } from '../store/errors.js';
-import type { LockedWorkItem, Store } from '../store/store.js';
+import type { KnownHistory, LockedWorkItem, OrchestrationItem, Store } from '../store/store.js';
 
 export interface LeasedWorkOptions {
   store: Store;
   lockMs: number;
   cancelCheckMs: number;
   shutdownSignal: AbortSignal;
+  /** Fetch-on-ack: claim the completion's instance in the same round trip and run its turn. */
+  claimTurn?: { knownHistory: KnownHistory; run: (item: OrchestrationItem) => void };
 }
 
 export async function runLeasedWorkItem(
@@ -34,7 +36,12 @@ export async function runLeasedWorkItem(
   if (lease.lost) return; // another worker owns the item now; its completion will count
   killPoint(points.beforeAck);
   try {
-    await opts.store.ackWorkItem(locked.lockToken, completion);
+    if (opts.claimTurn && opts.store.ackWorkItemAndLockInstance) {
+      const item = await opts.store.ackWorkItemAndLockInstance(locked.lockToken, completion, opts.lockMs, { knownHistory: opts.claimTurn.knownHistory });
+      if (item) opts.claimTurn.run(item);
+    } else {
+      await opts.store.ackWorkItem(locked.lockToken, completion);
+    }
   } catch (err) {
     if (!(err instanceof LockLostError)) throw err;
   }

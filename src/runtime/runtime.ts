@@ -86,6 +86,10 @@ export class Runtime {
   private unsubscribe: (() => void) | null = null;
   private started = false;
   private clientInstance: Client | null = null;
+  /** Work taken on ack (fetch-on-ack) rather than through a dispatcher's fetch. */
+  private readonly direct = new Set<Promise<void>>();
+  private directActivities = 0;
+  private activityWork: ((item: LockedWorkItem) => Promise<void>) | null = null;
 
   constructor(options: RuntimeOptions) {
     if (!options?.store) throw new TypeError('new Runtime({ store }): a store is required (e.g. new SqliteStore())');
@@ -159,22 +163,28 @@ export class Runtime {
       handle: (item) => this.runTurn(turns, item),
       onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
     });
+    const runActivity = (item: LockedWorkItem) =>
+      runActivityItem(item, {
+        store: this.store,
+        activities: this.activities,
+        lockMs: this.opts.lockMs,
+        cancelCheckMs: this.opts.cancelCheckMs,
+        shutdownSignal: this.shutdown$.signal,
+        onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
+        onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
+        // Fetch-on-ack: the ack claims the instance's next turn and it runs here at once.
+        ...(this.store.ackWorkItemAndLockInstance
+          ? { claimTurn: { knownHistory: this.knownHistory, run: (turn: OrchestrationItem) => this.runDirect(this.runTurn(turns, turn)) } }
+          : {}),
+      });
+    this.activityWork = runActivity;
     const activityWorker = new Dispatcher<LockedWorkItem>({
       name: 'activity',
       concurrency: this.opts.activityConcurrency,
       idleMaxMs: this.opts.idlePollMs,
       notified: notified,
       fetch: () => this.store.fetchWorkItem('activity', this.opts.lockMs),
-      handle: (item) =>
-        runActivityItem(item, {
-          store: this.store,
-          activities: this.activities,
-          lockMs: this.opts.lockMs,
-          cancelCheckMs: this.opts.cancelCheckMs,
-          shutdownSignal: this.shutdown$.signal,
-          onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
-          onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
-        }),
+      handle: runActivity,
       onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
     });
     this.dispatchers = [orchestrator, activityWorker];
@@ -211,6 +221,7 @@ export class Runtime {
     this.shutdown$.abort();
     this.unsubscribe?.();
     await Promise.all(this.dispatchers.map((d) => d.stop()));
+    while (this.direct.size) await Promise.allSettled([...this.direct]);
     this.cache?.clear();
     if (opts.closeStore) await this.store.close();
   }
@@ -228,8 +239,15 @@ export class Runtime {
       return;
     }
     killPoint('before-turn-ack');
+    let taken: LockedWorkItem[] = [];
     try {
-      await this.store.ackOrchestrationItem(item.lockToken, result.commit);
+      // Fetch-on-ack: take the new activities this process has room for in the same round trip.
+      const room = this.activityRoom(result.commit.workItems);
+      if (room > 0 && this.store.ackOrchestrationItemAndLockWork) {
+        taken = await this.store.ackOrchestrationItemAndLockWork(item.lockToken, result.commit, this.opts.lockMs, room);
+      } else {
+        await this.store.ackOrchestrationItem(item.lockToken, result.commit);
+      }
     } catch (err) {
       this.cache?.drop(item.instanceId);
       result.keep?.close();
@@ -240,9 +258,28 @@ export class Runtime {
     }
     if (result.keep) this.cache?.put(item.instanceId, result.keep);
     killPoint('after-turn-ack');
+    for (const w of taken) {
+      this.directActivities++;
+      this.runDirect(this.activityWork!(w).finally(() => this.directActivities--));
+    }
     // Work this turn created can start now rather than at the next poll.
     for (const w of result.commit.workItems) (w.queue === 'llm' ? this.dispatchers[2] : this.dispatchers[1])?.wake();
     if (result.commit.orchestratorMessages.length) this.dispatchers[0]?.wake();
+  }
+
+  /** How many of these work items' activities this process can start now. */
+  private activityRoom(workItems: { queue: string }[]): number {
+    if (!this.started || !this.store.ackOrchestrationItemAndLockWork) return 0;
+    const activities = workItems.filter((w) => w.queue === 'activity').length;
+    const busy = (this.dispatchers[1]?.busy ?? 0) + this.directActivities;
+    return Math.max(0, Math.min(activities, this.opts.activityConcurrency - busy));
+  }
+
+  private runDirect(work: Promise<void>): void {
+    const p: Promise<void> = work
+      .catch((err) => this.logger.error('duroxide: direct work failed', { error: String(err) }))
+      .finally(() => this.direct.delete(p));
+    this.direct.add(p);
   }
 
   private trace(level: TraceLevel, message: string, fields?: Record<string, unknown>): void {

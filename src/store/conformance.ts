@@ -610,6 +610,40 @@ export function runStoreConformance(makeStore: () => Store | Promise<Store>, opt
         expect(await s.takeRateLimit(req)).toBe(0);
       });
 
+      it('fetch-on-ack: a turn commit can lock the activity items it creates for the caller', async () => {
+        const s = await fresh();
+        if (!s.ackOrchestrationItemAndLockWork) return;
+        await s.createInstance(start('a'));
+        const item = (await s.fetchOrchestrationItem(LONG))!;
+        const locked = await s.ackOrchestrationItemAndLockWork(item.lockToken, commit({ historyDelta: [started()], workItems: [activity('a', 2), activity('a', 3), activity('a', 4, 'llm')] }), LONG, 1);
+        expect(locked.map((w) => (w.item as { eventId: number }).eventId)).toEqual([2]);
+        expect(locked[0].attempt).toBe(1);
+        expect((await s.fetchWorkItem('activity', LONG))?.item).toMatchObject({ eventId: 3 });
+        expect(await s.fetchWorkItem('activity', LONG)).toBeNull();
+        await s.ackWorkItem(locked[0].lockToken, null);
+        expect(await s.readHistory('a')).toHaveLength(1);
+      });
+
+      it('fetch-on-ack: an activity ack can claim its instance, unless another worker holds it', async () => {
+        const s = await fresh();
+        if (!s.ackWorkItemAndLockInstance) return;
+        const st = await withStartedInstance('a');
+        await st.enqueueWorkItem(activity('a', 2));
+        await st.enqueueWorkItem(activity('a', 3));
+        const w1 = (await st.fetchWorkItem('activity', LONG))!;
+        const w2 = (await st.fetchWorkItem('activity', LONG))!;
+        const claimed = await st.ackWorkItemAndLockInstance!(w1.lockToken, { kind: 'ActivityCompleted', instanceId: 'a', executionId: 1, sourceEventId: 2, result: 1 }, LONG);
+        expect(claimed?.instanceId).toBe('a');
+        expect(claimed?.messages.map((m) => m.message.kind)).toEqual(['ActivityCompleted']);
+        expect(claimed?.history).toHaveLength(1);
+        // The instance is now held: the second completion is queued, not claimed.
+        const second = await st.ackWorkItemAndLockInstance!(w2.lockToken, { kind: 'ActivityCompleted', instanceId: 'a', executionId: 1, sourceEventId: 3, result: 2 }, LONG);
+        expect(second).toBeNull();
+        await st.ackOrchestrationItem(claimed!.lockToken, commit());
+        expect((await st.fetchOrchestrationItem(LONG))?.messages.map((m) => (m.message as { sourceEventId: number }).sourceEventId)).toEqual([3]);
+        await expect(st.ackWorkItemAndLockInstance!(w1.lockToken, { kind: 'ActivityCompleted', instanceId: 'a', executionId: 1, sourceEventId: 2, result: 1 }, LONG)).rejects.toBeInstanceOf(LockLostError);
+      });
+
       it('rate limit windows are independent per key', async () => {
         const s = await fresh();
         if (!s.takeRateLimit) return;

@@ -2,7 +2,7 @@
  * The PostgreSQL schema of PostgresStore, as versioned migrations. `{{s}}` is replaced by
  * the quoted schema name. JSON is kept in `text` columns: `jsonb` cannot hold `\u0000`.
  */
-export const PG_SCHEMA_VERSION = 2;
+export const PG_SCHEMA_VERSION = 3;
 
 export const PG_MIGRATIONS: Record<number, string> = {
   1: `
@@ -158,6 +158,102 @@ export const PG_MIGRATIONS: Record<number, string> = {
         RETURN;
       END LOOP;
       RETURN;
+    END $$;
+  `,
+  3: `
+    -- Fetch-on-ack: a turn commit can lock the activity items it creates for the committing
+    -- worker, and an activity ack can claim its instance's next turn, each in the same round trip.
+    DROP FUNCTION {{s}}.ack_turn(text, bigint, integer, integer[], text[], text, text, text, text, text, text, text, text[], text[], text[], text[], bigint[], text);
+    CREATE FUNCTION {{s}}.ack_turn(
+      p_token text, p_now bigint, p_execution integer,
+      p_event_ids integer[], p_events text[],
+      p_name text, p_version text, p_status text, p_output text, p_error text, p_custom text, p_parent text,
+      p_work_queues text[], p_work_items text[],
+      p_msg_instances text[], p_msgs text[], p_msg_visible bigint[], p_channel text,
+      p_lock_work integer, p_lock_until bigint
+    ) RETURNS TABLE (o_instance text, o_ids bigint[], o_items text[], o_attempts integer[], o_tokens text[])
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      v_activity_ids bigint[];
+      v_unlocked integer;
+    BEGIN
+      SELECT l.instance_id INTO o_instance FROM {{s}}.instance_locks l WHERE l.lock_token = p_token AND l.locked_until > p_now FOR UPDATE;
+      IF o_instance IS NULL THEN
+        RETURN NEXT;
+        RETURN;
+      END IF;
+      INSERT INTO {{s}}.history (instance_id, execution_id, event_id, event)
+        SELECT o_instance, p_execution, e.id, e.body FROM unnest(p_event_ids, p_events) AS e(id, body);
+      INSERT INTO {{s}}.instances AS i (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at)
+        VALUES (o_instance, p_name, p_version, p_status, p_execution, p_output, p_error, p_custom, p_parent, p_now, p_now)
+        ON CONFLICT (instance_id) DO UPDATE SET name = p_name, version = p_version, status = p_status,
+          execution_id = GREATEST(i.execution_id, p_execution), output = p_output, error = p_error,
+          custom_status = p_custom, parent_instance_id = p_parent, updated_at = p_now;
+      DELETE FROM {{s}}.orchestrator_queue WHERE lock_token = p_token;
+      DELETE FROM {{s}}.instance_locks WHERE lock_token = p_token;
+      WITH ins AS (
+        INSERT INTO {{s}}.work_queue (queue, item, visible_at)
+        SELECT w.q, w.item, p_now FROM unnest(p_work_queues, p_work_items) AS w(q, item)
+        RETURNING id, queue)
+      SELECT array_agg(ins.id ORDER BY ins.id) FILTER (WHERE ins.queue = 'activity') INTO v_activity_ids FROM ins;
+      IF p_lock_work > 0 AND v_activity_ids IS NOT NULL THEN
+        WITH locked AS (
+          UPDATE {{s}}.work_queue w SET lock_token = gen_random_uuid()::text, locked_until = p_lock_until, attempt = w.attempt + 1
+          WHERE w.id = ANY (v_activity_ids[1:p_lock_work])
+          RETURNING w.id, w.item, w.attempt, w.lock_token)
+        SELECT array_agg(locked.id ORDER BY locked.id), array_agg(locked.item ORDER BY locked.id),
+               array_agg(locked.attempt ORDER BY locked.id), array_agg(locked.lock_token ORDER BY locked.id)
+          INTO o_ids, o_items, o_attempts, o_tokens FROM locked;
+      END IF;
+      INSERT INTO {{s}}.orchestrator_queue (instance_id, message, visible_at)
+        SELECT m.inst, m.body, m.vis FROM unnest(p_msg_instances, p_msgs, p_msg_visible) AS m(inst, body, vis);
+      -- Wake other workers only for work this worker did not take.
+      v_unlocked := COALESCE(array_length(p_work_queues, 1), 0) - COALESCE(array_length(o_ids, 1), 0);
+      IF v_unlocked > 0 THEN
+        PERFORM pg_notify(p_channel, q) FROM (SELECT DISTINCT unnest(p_work_queues) AS q) AS qs;
+      END IF;
+      IF array_length(p_msgs, 1) > 0 THEN
+        PERFORM pg_notify(p_channel, 'orchestrator');
+      END IF;
+      RETURN NEXT;
+    END $$;
+
+    CREATE FUNCTION {{s}}.ack_work_and_claim(
+      p_token text, p_now bigint, p_instance text, p_message text, p_until bigint, p_new_token text, p_channel text
+    ) RETURNS TABLE (o_acked boolean, o_ids bigint[], o_messages text[], o_attempts integer[], o_instance_row text, o_last_event integer)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      v_deleted bigint;
+      v_claimed text;
+    BEGIN
+      DELETE FROM {{s}}.work_queue WHERE lock_token = p_token AND locked_until > p_now RETURNING id INTO v_deleted;
+      o_acked := v_deleted IS NOT NULL;
+      IF NOT o_acked THEN
+        RETURN NEXT;
+        RETURN;
+      END IF;
+      INSERT INTO {{s}}.orchestrator_queue (instance_id, message, visible_at) VALUES (p_instance, p_message, p_now);
+      INSERT INTO {{s}}.instance_locks AS l (instance_id, lock_token, locked_until) VALUES (p_instance, p_new_token, p_until)
+        ON CONFLICT (instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until
+        WHERE l.locked_until <= p_now
+        RETURNING l.instance_id INTO v_claimed;
+      IF v_claimed IS NULL THEN
+        -- Another worker holds the instance: it (or the next fetch) takes the completion.
+        PERFORM pg_notify(p_channel, 'orchestrator');
+        RETURN NEXT;
+        RETURN;
+      END IF;
+      WITH upd AS (
+        UPDATE {{s}}.orchestrator_queue q SET attempt = q.attempt + 1, lock_token = p_new_token
+        WHERE q.instance_id = v_claimed AND q.visible_at <= p_now
+        RETURNING q.id, q.message, q.attempt)
+      SELECT array_agg(upd.id ORDER BY upd.id), array_agg(upd.message ORDER BY upd.id), array_agg(upd.attempt ORDER BY upd.id)
+        INTO o_ids, o_messages, o_attempts FROM upd;
+      SELECT row_to_json(i)::text INTO o_instance_row FROM {{s}}.instances i WHERE i.instance_id = v_claimed;
+      SELECT MAX(h.event_id) INTO o_last_event FROM {{s}}.history h
+        WHERE h.instance_id = v_claimed
+          AND h.execution_id = COALESCE((SELECT i.execution_id FROM {{s}}.instances i WHERE i.instance_id = v_claimed), 0);
+      RETURN NEXT;
     END $$;
   `,
 };

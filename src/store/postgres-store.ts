@@ -132,18 +132,21 @@ export class PostgresStore implements Store {
     const now = Date.now();
     const token = randomUUID();
     const r = await this.q(`SELECT * FROM ${this.s}.fetch_orchestration($1, $2, $3)`, [now, now + lockMs, token]);
-    const row = r.rows[0];
-    if (!row) return null;
-    const instanceId = row.o_instance as string;
+    return r.rows[0] ? this.toItem(r.rows[0], token, opts) : null;
+  }
+
+  /** An orchestration item from a fetch/claim row: messages, instance row, last event id. */
+  private async toItem(row: Row, token: string, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem> {
     const messages = (row.o_ids as string[]).map((id, i) => ({
       id: String(id),
       message: JSON.parse(row.o_messages[i]) as OrchestratorMessage,
       attempt: Number(row.o_attempts[i]),
     }));
     const instance = row.o_instance_row ? toInstanceInfo(JSON.parse(row.o_instance_row)) : null;
+    const instanceId = (instance?.instanceId ?? messages[0].message.instanceId) as string;
     const executionId = instance?.executionId ?? 0;
     const known = opts?.knownHistory?.(instanceId);
-    // The common case, a cached orchestration whose history we already hold: one round trip.
+    // The common case, a cached orchestration whose history we already hold: no history read.
     const omit = known !== undefined && known.executionId === executionId && row.o_last_event === known.lastEventId;
     return {
       instanceId,
@@ -157,11 +160,25 @@ export class PostgresStore implements Store {
   }
 
   async ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void> {
+    await this.ackTurn(lockToken, commit, 0, 0);
+  }
+
+  async ackOrchestrationItemAndLockWork(lockToken: string, commit: TurnCommit, lockMs: number, maxWorkItems: number): Promise<LockedWorkItem[]> {
+    const row = await this.ackTurn(lockToken, commit, maxWorkItems, Date.now() + lockMs);
+    return ((row.o_ids as string[] | null) ?? []).map((id, i) => ({
+      id: String(id),
+      lockToken: row.o_tokens[i] as string,
+      item: JSON.parse(row.o_items[i]) as WorkItem,
+      attempt: Number(row.o_attempts[i]),
+    }));
+  }
+
+  private async ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockUntil: number): Promise<Row> {
     const i = commit.instance;
     const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
     let r;
     try {
-      r = await this.q(`SELECT ${this.s}.ack_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) AS instance_id`, [
+      r = await this.q(`SELECT * FROM ${this.s}.ack_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, [
         lockToken,
         Date.now(),
         commit.executionId,
@@ -180,6 +197,8 @@ export class PostgresStore implements Store {
         commit.orchestratorMessages.map((m) => JSON.stringify(m.message)),
         commit.orchestratorMessages.map((m) => m.visibleAtMs ?? Date.now()),
         this.channel,
+        lockWork,
+        lockUntil,
       ]);
     } catch (err) {
       if ((err as { code?: string }).code === '23505') {
@@ -187,7 +206,8 @@ export class PostgresStore implements Store {
       }
       throw err;
     }
-    if (r.rows[0].instance_id === null) throw new LockLostError(lockToken, 'an orchestration item');
+    if (r.rows[0].o_instance === null) throw new LockLostError(lockToken, 'an orchestration item');
+    return r.rows[0];
   }
 
   async abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
@@ -235,6 +255,28 @@ export class PostgresStore implements Store {
       [lockToken, now, completion?.instanceId ?? null, completion ? JSON.stringify(completion) : null, this.channel],
     );
     if (Number(r.rows[0].deleted) === 0) throw new LockLostError(lockToken, 'a work item');
+  }
+
+  async ackWorkItemAndLockInstance(
+    lockToken: string,
+    completion: OrchestratorMessage,
+    lockMs: number,
+    opts?: { knownHistory?: KnownHistory },
+  ): Promise<OrchestrationItem | null> {
+    const now = Date.now();
+    const token = randomUUID();
+    const r = await this.q(`SELECT * FROM ${this.s}.ack_work_and_claim($1, $2, $3, $4, $5, $6, $7)`, [
+      lockToken,
+      now,
+      completion.instanceId,
+      JSON.stringify(completion),
+      now + lockMs,
+      token,
+      this.channel,
+    ]);
+    const row = r.rows[0];
+    if (!row.o_acked) throw new LockLostError(lockToken, 'a work item');
+    return row.o_ids ? this.toItem(row, token, opts) : null;
   }
 
   async abandonWorkItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {

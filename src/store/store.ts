@@ -175,6 +175,22 @@ export interface Store {
 
   // --- optional capabilities ---
   /**
+   * Fetch-on-ack: commits a turn like `ackOrchestrationItem` and, in the same transaction,
+   * locks up to `maxWorkItems` of the activity items it enqueued for the caller.
+   */
+  ackOrchestrationItemAndLockWork?(lockToken: string, commit: TurnCommit, lockMs: number, maxWorkItems: number): Promise<LockedWorkItem[]>;
+  /**
+   * Fetch-on-ack: acks a work item with its completion like `ackWorkItem` and, in the same
+   * transaction, tries to lock the completion's instance. Returns its orchestration item when
+   * it got the lock, null when another worker holds the instance.
+   */
+  ackWorkItemAndLockInstance?(
+    lockToken: string,
+    completion: OrchestratorMessage,
+    lockMs: number,
+    opts?: { knownHistory?: KnownHistory },
+  ): Promise<OrchestrationItem | null>;
+  /**
    * Subscribes to "new work may be visible" notices for a queue; returns an unsubscribe
    * function. Dispatchers poll anyway; this only cuts latency.
    */
