@@ -5,7 +5,7 @@
  * shows each diagram on hover. Files are written only when their content changed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { AnthropicProvider } from '../llm/anthropic-provider.js';
 import { OpenAIProvider } from '../llm/openai-provider.js';
@@ -84,6 +84,41 @@ export class DiagramProject {
     return [...this.fileCache.entries()].filter(([, e]) => e.flows.length || e.activities.size).map(([f]) => f);
   }
 
+  private manifestData: Manifest | null = null;
+  private manifestDirty = false;
+
+  /** path -> (mtime, size, content hash or null when the file holds no orchestration). */
+  private manifest(): Manifest {
+    if (!this.manifestData) {
+      try {
+        const m = JSON.parse(readFileSync(join(this.cache.dir, 'manifest.json'), 'utf8')) as Manifest;
+        this.manifestData = m.version === MANIFEST_VERSION ? m : { version: MANIFEST_VERSION, files: {} };
+      } catch {
+        this.manifestData = { version: MANIFEST_VERSION, files: {} };
+      }
+    }
+    return this.manifestData;
+  }
+
+  private remember(file: string, stat: { mtimeMs: number; size: number }, hash: string | null): void {
+    const key = relative(this.options.cwd, file);
+    const prev = this.manifest().files[key];
+    if (prev && prev.mtimeMs === stat.mtimeMs && prev.size === stat.size && prev.hash === hash) return;
+    this.manifest().files[key] = { mtimeMs: stat.mtimeMs, size: stat.size, hash };
+    this.manifestDirty = true;
+  }
+
+  /** Writes the manifest when it changed (atomically: concurrent builds may share the folder). */
+  saveManifest(): void {
+    if (!this.manifestDirty || !this.manifestData) return;
+    mkdirSync(this.cache.dir, { recursive: true });
+    const path = join(this.cache.dir, 'manifest.json');
+    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.manifestData));
+    renameSync(tmp, path);
+    this.manifestDirty = false;
+  }
+
   /** Whether `code` differs from the content last extracted for `file`. */
   hasChanged(file: string, code: string): boolean {
     const hit = this.fileCache.get(file);
@@ -92,7 +127,20 @@ export class DiagramProject {
 
   /** Extraction of one file, reused while its content is unchanged. */
   extractFile(file: string, code?: string) {
+    // Warm path without even reading the file: unchanged size and mtime since the last build.
+    const stat = code === undefined ? statSafe(file) : undefined;
+    const known = stat ? this.manifest().files[relative(this.options.cwd, file)] : undefined;
+    if (stat && known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
+      if (known.hash === null) return { flows: [], activities: new Map<string, ActivityDiagramMeta>(), warnings: [] };
+      const stored = this.fileCache.get(file)?.hash === known.hash ? this.fileCache.get(file) : this.cache.getExtraction(known.hash);
+      if (stored) {
+        const entry = 'contentHash' in stored ? { hash: known.hash, flows: stored.flows, activities: new Map(stored.activities), warnings: stored.warnings } : stored;
+        this.fileCache.set(file, entry);
+        return entry;
+      }
+    }
     const text = code ?? readFileSync(file, 'utf8');
+    if (stat) this.remember(file, stat, mayContainOrchestration(text) ? contentHash(file, text, this.options.cwd) : null);
     if (!mayContainOrchestration(text)) {
       this.fileCache.delete(file);
       return { flows: [], activities: new Map<string, ActivityDiagramMeta>(), warnings: [] };
@@ -167,6 +215,7 @@ export class DiagramProject {
     const diagrams: GeneratedDiagram[] = [];
     for (const flow of flows) diagrams.push(await this.diagramFor(flow, warnings));
     const written = this.write(diagrams);
+    this.saveManifest();
     return { diagrams, written, warnings, llmCalls: this.llmCalls };
   }
 
@@ -237,6 +286,21 @@ function describeFlow(flow: OrchestrationFlow, format: DiagramFormat): Omit<Gene
     format,
     irHash: irHash(flow),
   };
+}
+
+const MANIFEST_VERSION = 1;
+interface Manifest {
+  version: number;
+  files: Record<string, { mtimeMs: number; size: number; hash: string | null }>;
+}
+
+function statSafe(file: string): { mtimeMs: number; size: number } | undefined {
+  try {
+    const st = statSync(file);
+    return { mtimeMs: st.mtimeMs, size: st.size };
+  } catch {
+    return undefined;
+  }
 }
 
 function contentHash(file: string, text: string, cwd: string): string {
