@@ -2,17 +2,13 @@
 import type { ActivityContext, TraceLevel } from './context-api.js';
 import { UnknownActivityError, toErrorDetails } from './errors.js';
 import { assertJson, toJson } from './json-value.js';
-import { runLeasedWorkItem } from './leased-work-item.js';
+import { runLeasedWorkItem, type LeasedWorkOptions } from './leased-work-item.js';
 import type { ActivityWorkItem, OrchestratorMessage } from './messages.js';
 import type { ActivityRegistry } from './registry.js';
-import type { LockedWorkItem, Store } from '../store/store.js';
+import type { LockedWorkItem } from '../store/store.js';
 
-export interface ActivityWorkerOptions {
-  store: Store;
+export interface ActivityWorkerOptions extends LeasedWorkOptions {
   activities: ActivityRegistry;
-  lockMs: number;
-  cancelCheckMs: number;
-  shutdownSignal: AbortSignal;
   onTrace?: (instanceId: string, level: TraceLevel, message: string, fields?: Record<string, unknown>) => void;
   onError: (where: string, err: unknown) => void;
 }

@@ -4,10 +4,10 @@
  */
 import { DuroxideError, toErrorDetails } from './errors.js';
 import type { Json } from './history.js';
-import { runLeasedWorkItem } from './leased-work-item.js';
+import { runLeasedWorkItem, type LeasedWorkOptions } from './leased-work-item.js';
 import type { LlmWorkItem, OrchestratorMessage } from './messages.js';
 import type { LlmProvider, LlmRequest } from '../llm/provider.js';
-import type { LockedWorkItem, Store } from '../store/store.js';
+import type { LockedWorkItem } from '../store/store.js';
 
 export class LlmProviderNotConfiguredError extends DuroxideError {
   constructor(name: string, known: string[]) {
@@ -18,13 +18,9 @@ export class LlmProviderNotConfiguredError extends DuroxideError {
   }
 }
 
-export interface LlmWorkerOptions {
-  store: Store;
+export interface LlmWorkerOptions extends LeasedWorkOptions {
   providers: ReadonlyMap<string, LlmProvider>;
-  lockMs: number;
-  cancelCheckMs: number;
   recordPrompts: boolean;
-  shutdownSignal: AbortSignal;
 }
 
 export async function runLlmItem(locked: LockedWorkItem, opts: LlmWorkerOptions): Promise<void> {

@@ -163,6 +163,10 @@ export class Runtime {
       handle: (item) => this.runTurn(turns, item),
       onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
     });
+    // Fetch-on-ack: a completion's ack claims the instance's next turn, which runs here at once.
+    const claimTurn = this.store.ackWorkItemAndLockInstance
+      ? { claimTurn: { knownHistory: this.knownHistory, run: (turn: OrchestrationItem) => this.runDirect(this.runTurn(turns, turn)) } }
+      : {};
     const runActivity = (item: LockedWorkItem) =>
       runActivityItem(item, {
         store: this.store,
@@ -172,10 +176,7 @@ export class Runtime {
         shutdownSignal: this.shutdown$.signal,
         onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
         onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
-        // Fetch-on-ack: the ack claims the instance's next turn and it runs here at once.
-        ...(this.store.ackWorkItemAndLockInstance
-          ? { claimTurn: { knownHistory: this.knownHistory, run: (turn: OrchestrationItem) => this.runDirect(this.runTurn(turns, turn)) } }
-          : {}),
+        ...claimTurn,
       });
     this.activityWork = runActivity;
     const activityWorker = new Dispatcher<LockedWorkItem>({
@@ -204,6 +205,7 @@ export class Runtime {
             cancelCheckMs: this.opts.cancelCheckMs,
             recordPrompts: this.opts.recordPrompts,
             shutdownSignal: this.shutdown$.signal,
+            ...claimTurn,
           }),
         onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
       });
