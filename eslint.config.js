@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', 'playground/dist/**', '**/.tmp/**', 'test/**/projects/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', 'playground/dist/**', '**/.tmp/**', 'test/**/projects/**', '**/duroxide-diagrams*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {
