@@ -2,6 +2,7 @@
  * Vite 8 (Oxc) leaves TC39 standard decorators in its output, which Node 20 cannot run; the
  * plugin lowers them in the files it handles, so decorated orchestrations run.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
@@ -49,4 +50,16 @@ it('decorated orchestrations built by Vite run on Node 20 with the plugin (and d
   const mod = await import(pathToFileURL(lowered).href);
   expect(mod.metadata.checkout.orchestration).toMatchObject({ name: 'checkout', version: '3.0.0' });
   expect(mod.metadata.payments.activities[0].options).toMatchObject({ name: 'charge', diagramLabel: 'Charge card' });
+});
+
+it('with experimentalDecorators in tsconfig, the plugin lowers legacy decorators', { timeout: 120_000 }, async () => {
+  const root = makeProject([], {
+    'src/entry.ts': ENTRY,
+    'tsconfig.json': '{\n  // legacy decorators, as many projects still use\n  "compilerOptions": { "experimentalDecorators": true }\n}\n',
+  });
+  const lowered = await buildWith([vitePlugin({ cwd: root, llm: 'off', outputDir: false, dtsFile: false })], 'dist-legacy', root);
+  expect(readFileSync(lowered, 'utf8')).toContain('__decorateClass');
+  const mod = await import(pathToFileURL(lowered).href);
+  expect(mod.metadata.checkout.orchestration).toMatchObject({ name: 'checkout', version: '3.0.0' });
+  expect(mod.metadata.payments.activities[0].options).toMatchObject({ name: 'charge' });
 });
