@@ -167,34 +167,47 @@ export class SqliteStore implements Store {
         `INSERT INTO instance_locks (instance_id, lock_token, locked_until) VALUES (?, ?, ?)
          ON CONFLICT(instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until`,
       ).run(instanceId, token, now + lockMs);
-      this.stmt(
-        `UPDATE orchestrator_queue SET attempt = attempt + 1, lock_token = ? WHERE instance_id = ? AND visible_at <= ?`,
-      ).run(token, instanceId, now);
-      const messages = (this.stmt(`SELECT id, message, attempt FROM orchestrator_queue WHERE lock_token = ? ORDER BY id`).all(token) as Row[]).map(
-        (r) => ({ id: String(r.id), message: JSON.parse(r.message) as OrchestratorMessage, attempt: r.attempt as number }),
-      );
-      const instance = this.readInstance(instanceId);
-      const executionId = instance?.executionId ?? 0;
-      const known = opts?.knownHistory?.(instanceId);
-      let omit = false;
-      if (known && known.executionId === executionId) {
-        const last = this.stmt(`SELECT MAX(event_id) AS last FROM history WHERE instance_id = ? AND execution_id = ?`).get(instanceId, executionId) as Row;
-        omit = last.last === known.lastEventId;
-      }
-      return {
-        instanceId,
-        lockToken: token,
-        messages,
-        instance,
-        history: omit ? [] : this.readEvents(instanceId, executionId),
-        attempt: Math.max(...messages.map((m) => m.attempt)),
-        ...(omit ? { historyOmitted: true } : {}),
-      };
+      return this.lockedItem(instanceId, token, now, opts);
     });
   }
 
+  /** After the instance lock is taken: lock its visible messages and read what the turn needs. */
+  private lockedItem(instanceId: string, token: string, now: number, opts?: { knownHistory?: KnownHistory }): OrchestrationItem {
+    this.stmt(`UPDATE orchestrator_queue SET attempt = attempt + 1, lock_token = ? WHERE instance_id = ? AND visible_at <= ?`).run(token, instanceId, now);
+    const messages = (this.stmt(`SELECT id, message, attempt FROM orchestrator_queue WHERE lock_token = ? ORDER BY id`).all(token) as Row[]).map(
+      (r) => ({ id: String(r.id), message: JSON.parse(r.message) as OrchestratorMessage, attempt: r.attempt as number }),
+    );
+    const instance = this.readInstance(instanceId);
+    const executionId = instance?.executionId ?? 0;
+    const known = opts?.knownHistory?.(instanceId);
+    let omit = false;
+    if (known && known.executionId === executionId) {
+      const last = this.stmt(`SELECT MAX(event_id) AS last FROM history WHERE instance_id = ? AND execution_id = ?`).get(instanceId, executionId) as Row;
+      omit = last.last === known.lastEventId;
+    }
+    return {
+      instanceId,
+      lockToken: token,
+      messages,
+      instance,
+      history: omit ? [] : this.readEvents(instanceId, executionId),
+      attempt: Math.max(...messages.map((m) => m.attempt)),
+      ...(omit ? { historyOmitted: true } : {}),
+    };
+  }
+
   async ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void> {
+    this.ackTurn(lockToken, commit, 0, 0);
+  }
+
+  async ackOrchestrationItemAndLockWork(lockToken: string, commit: TurnCommit, lockMs: number, maxWorkItems: number): Promise<LockedWorkItem[]> {
+    return this.ackTurn(lockToken, commit, maxWorkItems, lockMs);
+  }
+
+  /** Commits a turn; with `lockWork` > 0 also locks that many new activity items for the caller. */
+  private ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockMs: number): LockedWorkItem[] {
     const now = Date.now();
+    const taken: LockedWorkItem[] = [];
     this.tx(() => {
       const instanceId = this.requireInstanceLock(lockToken, now);
       const insertEvent = this.stmt(`INSERT INTO history (instance_id, execution_id, event_id, event) VALUES (?, ?, ?, ?)`);
@@ -229,11 +242,20 @@ export class SqliteStore implements Store {
       });
       this.stmt(`DELETE FROM orchestrator_queue WHERE lock_token = ?`).run(lockToken);
       this.stmt(`DELETE FROM instance_locks WHERE lock_token = ?`).run(lockToken);
-      for (const w of commit.workItems) this.insertWork(w, now);
+      for (const w of commit.workItems) {
+        const id = this.insertWork(w, now);
+        if (w.queue === 'activity' && taken.length < lockWork) {
+          const token = randomUUID();
+          this.stmt(`UPDATE work_queue SET lock_token = ?, locked_until = ?, attempt = attempt + 1 WHERE id = ?`).run(token, now + lockMs, id);
+          taken.push({ id: String(id), lockToken: token, item: w, attempt: 1 });
+        }
+      }
       for (const { message, visibleAtMs } of commit.orchestratorMessages) this.insertMessage(message, visibleAtMs ?? now);
     });
-    for (const q of new Set(commit.workItems.map((w) => w.queue))) this.notify(q);
+    // Wake other workers only for work this one did not take.
+    if (commit.workItems.length > taken.length) for (const q of new Set(commit.workItems.map((w) => w.queue))) this.notify(q);
     if (commit.orchestratorMessages.length) this.notify('orchestrator');
+    return taken;
   }
 
   async abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
@@ -280,6 +302,29 @@ export class SqliteStore implements Store {
       if (completion) this.insertMessage(completion, now);
     });
     if (completion) this.notify('orchestrator');
+  }
+
+  async ackWorkItemAndLockInstance(
+    lockToken: string,
+    completion: OrchestratorMessage,
+    lockMs: number,
+    opts?: { knownHistory?: KnownHistory },
+  ): Promise<OrchestrationItem | null> {
+    const now = Date.now();
+    const item = this.tx(() => {
+      const deleted = this.stmt(`DELETE FROM work_queue WHERE lock_token = ? AND locked_until > ?`).run(lockToken, now);
+      if (deleted.changes === 0) throw new LockLostError(lockToken, 'a work item');
+      this.insertMessage(completion, now);
+      const token = randomUUID();
+      const claimed = this.stmt(
+        `INSERT INTO instance_locks (instance_id, lock_token, locked_until) VALUES (?, ?, ?)
+         ON CONFLICT(instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until
+         WHERE instance_locks.locked_until <= ?`,
+      ).run(completion.instanceId, token, now + lockMs, now);
+      return claimed.changes > 0 ? this.lockedItem(completion.instanceId, token, now, opts) : null;
+    });
+    if (!item) this.notify('orchestrator');
+    return item;
   }
 
   async abandonWorkItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
@@ -438,8 +483,8 @@ export class SqliteStore implements Store {
     );
   }
 
-  private insertWork(item: WorkItem, visibleAtMs: number): void {
-    this.stmt(`INSERT INTO work_queue (queue, item, visible_at) VALUES (?, ?, ?)`).run(item.queue, JSON.stringify(item), visibleAtMs);
+  private insertWork(item: WorkItem, visibleAtMs: number): number {
+    return Number(this.stmt(`INSERT INTO work_queue (queue, item, visible_at) VALUES (?, ?, ?)`).run(item.queue, JSON.stringify(item), visibleAtMs).lastInsertRowid);
   }
 
   private requireInstanceLock(lockToken: string, now: number): string {
