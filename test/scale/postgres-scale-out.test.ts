@@ -124,13 +124,15 @@ describe.skipIf(!available)('PostgreSQL scale-out', () => {
     const calls = (await admin.query(`SELECT at::float8 AS at, pid FROM "${schema}".llm_calls ORDER BY at`)).rows.map((r) => Number(r.at));
     expect(calls).toHaveLength(14);
     // The limit is 6 requests per 3 s window, whichever process sends them. A call is recorded
-    // a few ms after its slot was taken in the database, so windows allow 100 ms of that jitter.
+    // after its slot was taken in the database; on a loaded 2-core machine that gap reaches
+    // hundreds of ms, so windows allow 500 ms of it. Bursts are ~3 s apart, so this still fails
+    // if the limit does not hold (unthrottled, all 14 calls land within ~100 ms).
     for (let i = 0; i < calls.length; i++) {
-      const inWindow = calls.filter((t) => t >= calls[i] && t < calls[i] + 2900).length;
+      const inWindow = calls.filter((t) => t >= calls[i] && t < calls[i] + 2500).length;
       expect(inWindow).toBeLessThanOrEqual(6);
     }
     // And the limit really bit: 14 calls at 6 per window need at least two window turnovers.
-    expect(calls[calls.length - 1] - calls[0]).toBeGreaterThanOrEqual(5900);
+    expect(calls[calls.length - 1] - calls[0]).toBeGreaterThanOrEqual(5500);
     await store.close();
   });
 });
