@@ -583,9 +583,9 @@ export function runStoreConformance(makeStore: () => Store | Promise<Store>, opt
     });
 
     describe('optional capabilities', () => {
-      it('onWork notifies listeners when work is enqueued', async () => {
+      it('onWork notifies listeners when work is enqueued', async (ctx) => {
         const s = await fresh();
-        if (!s.onWork) return;
+        if (!s.onWork) return ctx.skip('optional capability: this store has no onWork');
         const seen: string[] = [];
         const off = s.onWork((q) => seen.push(q));
         await s.createInstance(start('a'));
@@ -596,9 +596,9 @@ export function runStoreConformance(makeStore: () => Store | Promise<Store>, opt
         expect(seen).toContain('llm');
       });
 
-      it('takeRateLimit allows up to the limit in a window, then asks to wait', async () => {
+      it('takeRateLimit allows up to the limit in a window, then asks to wait', async (ctx) => {
         const s = await fresh();
-        if (!s.takeRateLimit) return;
+        if (!s.takeRateLimit) return ctx.skip('optional capability: this store has no takeRateLimit');
         const req = { key: 'rpm', limit: 3, windowMs: 200, cost: 1 };
         expect(await s.takeRateLimit(req)).toBe(0);
         expect(await s.takeRateLimit(req)).toBe(0);
@@ -610,9 +610,9 @@ export function runStoreConformance(makeStore: () => Store | Promise<Store>, opt
         expect(await s.takeRateLimit(req)).toBe(0);
       });
 
-      it('fetch-on-ack: a turn commit can lock the activity items it creates for the caller', async () => {
+      it('fetch-on-ack: a turn commit can lock the activity items it creates for the caller', async (ctx) => {
         const s = await fresh();
-        if (!s.ackOrchestrationItemAndLockWork) return;
+        if (!s.ackOrchestrationItemAndLockWork) return ctx.skip('optional capability: this store has no ackOrchestrationItemAndLockWork');
         await s.createInstance(start('a'));
         const item = (await s.fetchOrchestrationItem(LONG))!;
         const locked = await s.ackOrchestrationItemAndLockWork(item.lockToken, commit({ historyDelta: [started()], workItems: [activity('a', 2), activity('a', 3), activity('a', 4, 'llm')] }), LONG, 1);
@@ -624,9 +624,9 @@ export function runStoreConformance(makeStore: () => Store | Promise<Store>, opt
         expect(await s.readHistory('a')).toHaveLength(1);
       });
 
-      it('fetch-on-ack: an activity ack can claim its instance, unless another worker holds it', async () => {
+      it('fetch-on-ack: an activity ack can claim its instance, unless another worker holds it', async (ctx) => {
         const s = await fresh();
-        if (!s.ackWorkItemAndLockInstance) return;
+        if (!s.ackWorkItemAndLockInstance) return ctx.skip('optional capability: this store has no ackWorkItemAndLockInstance');
         const st = await withStartedInstance('a');
         await st.enqueueWorkItem(activity('a', 2));
         await st.enqueueWorkItem(activity('a', 3));
@@ -644,9 +644,9 @@ export function runStoreConformance(makeStore: () => Store | Promise<Store>, opt
         await expect(st.ackWorkItemAndLockInstance!(w1.lockToken, { kind: 'ActivityCompleted', instanceId: 'a', executionId: 1, sourceEventId: 2, result: 1 }, LONG)).rejects.toBeInstanceOf(LockLostError);
       });
 
-      it('rate limit windows are independent per key', async () => {
+      it('rate limit windows are independent per key', async (ctx) => {
         const s = await fresh();
-        if (!s.takeRateLimit) return;
+        if (!s.takeRateLimit) return ctx.skip('optional capability: this store has no takeRateLimit');
         expect(await s.takeRateLimit({ key: 'a', limit: 1, windowMs: 10_000, cost: 1 })).toBe(0);
         expect(await s.takeRateLimit({ key: 'a', limit: 1, windowMs: 10_000, cost: 1 })).toBeGreaterThan(0);
         expect(await s.takeRateLimit({ key: 'b', limit: 1, windowMs: 10_000, cost: 1 })).toBe(0);
