@@ -387,10 +387,21 @@ export class Replayer {
     this.close();
   }
 
+  /**
+   * Events this execution received but did not consume, in arrival order. The walk stops at
+   * the outcome, so events recorded after the one that led to continueAsNew were never
+   * delivered: they are carried too.
+   */
   private unconsumedEvents(): { name: string; data: Json }[] {
     const carried: { name: string; data: Json }[] = [];
-    for (const [name, slot] of this.external) {
-      for (const data of slot.events.slice(slot.waiters.length)) carried.push({ name, data });
+    const seen = new Map<string, number>();
+    for (let i = 0; i < this.history.length; i++) {
+      const e = this.history[i];
+      if (e.kind !== 'ExternalEvent') continue;
+      const k = seen.get(e.name) ?? 0;
+      seen.set(e.name, k + 1);
+      const consumed = i < this.walkIndex && k < (this.external.get(e.name)?.waiters.length ?? 0);
+      if (!consumed) carried.push({ name: e.name, data: e.data });
     }
     return carried;
   }
