@@ -68,13 +68,16 @@ describe('replay engine', () => {
 
   it('fails with NondeterminismError naming the event when code schedules a different activity', async () => {
     const { history } = await turn(sequential, [started(3)], 0);
-    const changed = async (ctx: OrchestrationContext) => ctx.scheduleActivity('triple', 1);
+    // Same input as recorded (3), so only the name differs.
+    const changed = async (ctx: OrchestrationContext, input: number) => ctx.scheduleActivity('triple', input);
     const { out } = await turn(changed, history);
     expect(out.outcome?.kind).toBe('failed');
     const err = (out.outcome as { error: { name: string; message: string } }).error;
     expect(err.name).toBe('NondeterminismError');
-    expect(err.message).toContain('ActivityScheduled "double"');
+    expect(err.message).toContain('history event #2 is ActivityScheduled "double"');
     expect(err.message).toContain('scheduleActivity("triple")');
+    expect(err.message).toContain('it scheduled activity "triple" instead of "double"');
+    expect(out.workItems).toEqual([]);
   });
 
   it('race between an activity and a timer picks the earliest completion in history, on every replay', async () => {

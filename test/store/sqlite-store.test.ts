@@ -28,10 +28,19 @@ describe('SqliteStore on disk', () => {
   });
 
   it('runs in WAL mode with the chosen synchronous level', async () => {
+    // synchronous is a setting of the connection, not of the file: read it on the store's own.
+    const level = (store: SqliteStore) => (store as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true });
+    const SQLITE_NORMAL = 1;
+    const SQLITE_FULL = 2;
     const path = tempDbPath(dir);
-    const s = new SqliteStore({ path, synchronous: 'full' });
-    await s.init();
-    await s.close();
+    const full = new SqliteStore({ path, synchronous: 'full' });
+    await full.init();
+    expect(level(full)).toBe(SQLITE_FULL);
+    await full.close();
+    const byDefault = new SqliteStore({ path });
+    await byDefault.init();
+    expect(level(byDefault)).toBe(SQLITE_NORMAL);
+    await byDefault.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
