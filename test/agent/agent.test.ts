@@ -38,14 +38,19 @@ describe('agent', () => {
   });
 
   it('runs parallel actions concurrently: wall time near the slowest, not the sum', async () => {
-    const { runtime } = await agentRuntime([
+    const { runtime, llm } = await agentRuntime([
       plan('Probe three VMs at once', ['a', 'b', 'c'].map((x) => ({ tool: 'slow_probe', params: { vm: x }, id: x })), { parallel: true }),
       done('probed'),
     ]);
     const id = await startAgent(runtime.client, { intent: 'probe' });
-    await runtime.client.getResult(id);
+    const result = (await runtime.client.getResult(id)) as AgentResult;
+    expect(result).toMatchObject({ iterations: 2, summary: 'probed' });
+    // Each action ran exactly once, and its result went back to the planner.
+    expect(ran.map((r) => `${r.tool}:${(r.params as { vm: string }).vm}`).sort()).toEqual(['slow_probe:a', 'slow_probe:b', 'slow_probe:c']);
+    for (const vmName of ['a', 'b', 'c']) expect(llm.calls[1].prompt).toContain(`slow_probe#${vmName} returned "${vmName}"`);
+    // Each probe takes 300 ms: run one after another, the last would start >= 600 ms after the first.
     const times = ran.map((r) => r.at);
-    expect(Math.max(...times) - Math.min(...times)).toBeLessThan(250); // all three started together
+    expect(Math.max(...times) - Math.min(...times)).toBeLessThan(250);
   });
 
   it('a hallucinated tool is not run and the error goes back to the LLM', async () => {
