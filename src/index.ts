@@ -39,6 +39,8 @@ export {
   UnknownActivityError,
   DuplicateRegistrationError,
   NonJsonValueError,
+  PayloadTooLargeError,
+  TimerOutOfRangeError,
   NonDurableAwaitError,
   StaleContextError,
   PoisonMessageError,
@@ -47,6 +49,8 @@ export {
   OrchestrationFailedError,
 } from './runtime/errors.js';
 export { LlmProviderNotConfiguredError } from './runtime/llm-worker.js';
+export { MAX_JSON_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES } from './runtime/json-value.js';
+export { MAX_TIMER_MS } from './runtime/orchestration-context.js';
 
 // Stores
 export type {

@@ -1,7 +1,7 @@
 /** Runs one activity work item: resolve the function and run it with an activity context. */
 import type { ActivityContext, TraceLevel } from './context-api.js';
-import { UnknownActivityError, toErrorDetails } from './errors.js';
-import { assertJson, toJson } from './json-value.js';
+import { NonJsonValueError, PayloadTooLargeError, UnknownActivityError, toErrorDetails } from './errors.js';
+import { checkedJson } from './json-value.js';
 import { runLeasedWorkItem, type LeasedWorkOptions } from './leased-work-item.js';
 import type { ActivityWorkItem, OrchestratorMessage } from './messages.js';
 import type { ActivityRegistry } from './registry.js';
@@ -9,6 +9,8 @@ import type { LockedWorkItem } from '../store/store.js';
 
 export interface ActivityWorkerOptions extends LeasedWorkOptions {
   activities: ActivityRegistry;
+  /** Size limit of one stored value (the activity's result). */
+  maxPayloadBytes: number;
   onTrace?: (instanceId: string, level: TraceLevel, message: string, fields?: Record<string, unknown>) => void;
   onError: (where: string, err: unknown) => void;
 }
@@ -23,14 +25,19 @@ export async function runActivityItem(locked: LockedWorkItem, opts: ActivityWork
       try {
         const registered = opts.activities.resolve(item.name);
         const result = await registered.fn(activityContext(item, locked.attempt, signal, opts), item.input);
-        assertJson(result, `Result of activity "${item.name}"`);
-        return { kind: 'ActivityCompleted', ...base, result: toJson(result) };
+        const json = checkedJson(result, `Result of activity "${item.name}"`, opts.maxPayloadBytes);
+        return { kind: 'ActivityCompleted', ...base, result: json };
       } catch (err) {
-        return { kind: 'ActivityFailed', ...base, error: toErrorDetails(err, err instanceof UnknownActivityError ? false : undefined) };
+        return { kind: 'ActivityFailed', ...base, error: toErrorDetails(err, isPermanent(err) ? false : undefined) };
       }
     },
     { afterRun: 'after-activity-run', beforeAck: 'before-activity-ack', afterAck: 'after-activity-ack' },
   );
+}
+
+/** Failures that no retry can fix: the activity fails at once. */
+function isPermanent(err: unknown): boolean {
+  return err instanceof UnknownActivityError || err instanceof NonJsonValueError || err instanceof PayloadTooLargeError;
 }
 
 function activityContext(

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { InstanceNotFoundError, OrchestrationFailedError, WaitTimeoutError } from './errors.js';
 import type { HistoryEvent, Json, LlmUsage } from './history.js';
-import { assertJson, toJson } from './json-value.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson } from './json-value.js';
 import type { OrchestrationRegistry } from './registry.js';
 import { TERMINAL_STATUSES, type InstanceInfo, type ListInstancesOptions, type Store } from '../store/store.js';
 
@@ -31,8 +31,12 @@ export class Client {
 
   constructor(
     readonly store: Store,
-    private readonly opts: { orchestrations?: OrchestrationRegistry } = {},
+    private readonly opts: { orchestrations?: OrchestrationRegistry; maxPayloadBytes?: number } = {},
   ) {}
+
+  private checked(value: unknown, what: string): Json {
+    return checkedJson(value, what, this.opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+  }
 
   private init(): Promise<void> {
     return (this.ready ??= this.store.init());
@@ -42,7 +46,7 @@ export class Client {
     if (typeof name !== 'string' || !name) throw new TypeError('startOrchestration(name, input): name must be a non-empty string');
     // A client made by a runtime knows what is registered and can refuse a typo at once.
     if (this.opts.orchestrations) this.opts.orchestrations.resolve(name, opts.version);
-    assertJson(input, `Input of orchestration "${name}"`);
+    const json = this.checked(input, `Input of orchestration "${name}"`);
     await this.init();
     const instanceId = opts.instanceId ?? randomUUID();
     await this.store.createInstance({
@@ -50,15 +54,15 @@ export class Client {
       instanceId,
       name,
       ...(opts.version !== undefined ? { version: opts.version } : {}),
-      input: toJson(input),
+      input: json,
     });
     return instanceId;
   }
 
   async raiseEvent(instanceId: string, name: string, data: unknown = null): Promise<void> {
-    assertJson(data, `Data of event "${name}"`);
+    const json = this.checked(data, `Data of event "${name}"`);
     await this.requireInstance(instanceId);
-    await this.store.enqueueOrchestratorMessage({ kind: 'ExternalEvent', instanceId, name, data: toJson(data) });
+    await this.store.enqueueOrchestratorMessage({ kind: 'ExternalEvent', instanceId, name, data: json });
   }
 
   /** Cancels the instance and its running sub-orchestrations; harmless when already finished. */

@@ -16,11 +16,15 @@ export class NondeterminismError extends DuroxideError {}
 
 /** An activity failed (after its retries); `cause` holds the activity's own error. */
 export class ActivityFailedError extends DuroxideError {
+  /** False when retrying cannot help (an unknown activity, a result that cannot be stored). */
+  readonly retryable?: boolean;
+
   constructor(
     readonly activityName: string,
     readonly details: ErrorDetails,
   ) {
     super(`Activity "${activityName}" failed: ${details.name}: ${details.message}`);
+    if (details.retryable !== undefined) this.retryable = details.retryable;
   }
 }
 
@@ -68,6 +72,12 @@ export class DuplicateRegistrationError extends DuroxideError {}
 
 /** A value that must be stored in history is not plain JSON. */
 export class NonJsonValueError extends DuroxideError {}
+
+/** A value bound for history is larger than the runtime's `maxPayloadBytes`. */
+export class PayloadTooLargeError extends DuroxideError {}
+
+/** A timer (or a delay built on one) is negative, not a number, or beyond MAX_TIMER_MS. */
+export class TimerOutOfRangeError extends DuroxideError {}
 
 /** The orchestration awaited something that is not a durable task, so it can never resume. */
 export class NonDurableAwaitError extends DuroxideError {}

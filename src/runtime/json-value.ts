@@ -1,17 +1,24 @@
 /** Checks and hashes for the JSON values that go into history. */
 import { createHash } from 'node:crypto';
-import { NonJsonValueError } from './errors.js';
+import { NonJsonValueError, PayloadTooLargeError } from './errors.js';
 import type { Json } from './history.js';
 import { canonicalJson } from '../llm/canonical-json.js';
 
 export { canonicalJson };
 
+/** Deepest nesting a stored value may have: far beyond real data, well within every parser. */
+export const MAX_JSON_DEPTH = 512;
+
+/** Default size limit of one stored value (input, output, result, event data): 16 MiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
 /**
  * Throws NonJsonValueError naming the first path that is not plain JSON
- * (functions, symbols, bigint, NaN, class instances such as Date or Map, cycles).
+ * (functions, symbols, bigint, NaN, class instances such as Date or Map, cycles, nesting
+ * deeper than MAX_JSON_DEPTH). Walks iteratively, so deep input never overflows the stack.
  */
 export function assertJson(value: unknown, what: string): asserts value is Json {
-  const problem = findNonJson(value, '$', new Set());
+  const problem = findNonJson(value);
   if (problem) {
     throw new NonJsonValueError(
       `${what} must be a JSON value, but ${problem}. ` +
@@ -20,7 +27,40 @@ export function assertJson(value: unknown, what: string): asserts value is Json 
   }
 }
 
-function findNonJson(value: unknown, path: string, seen: Set<object>): string | null {
+type Frame = { value: unknown; path: string; depth: number } | { leave: object };
+
+function findNonJson(root: unknown): string | null {
+  if (root === undefined) return null;
+  const stack: Frame[] = [{ value: root, path: '$', depth: 0 }];
+  const open = new Set<object>(); // objects on the current path: a repeat is a cycle
+  while (stack.length) {
+    const frame = stack.pop()!;
+    if ('leave' in frame) {
+      open.delete(frame.leave);
+      continue;
+    }
+    const { value, path, depth } = frame;
+    const problem = scalarProblem(value, path);
+    if (problem !== undefined) {
+      if (problem) return problem;
+      continue;
+    }
+    const obj = value as object;
+    if (open.has(obj)) return `${path} is a circular reference`;
+    if (depth >= MAX_JSON_DEPTH) return `${path} is nested deeper than ${MAX_JSON_DEPTH} levels`;
+    const proto = Object.getPrototypeOf(obj);
+    if (!Array.isArray(obj) && proto !== Object.prototype && proto !== null) {
+      return `${path} is a ${obj.constructor?.name ?? 'non-plain'} object`;
+    }
+    open.add(obj);
+    stack.push({ leave: obj });
+    pushChildren(stack, obj, path, depth + 1);
+  }
+  return null;
+}
+
+/** null for a valid scalar, a message for an invalid one, undefined for an object to open. */
+function scalarProblem(value: unknown, path: string): string | null | undefined {
   if (value === null) return null;
   switch (typeof value) {
     case 'string':
@@ -29,38 +69,52 @@ function findNonJson(value: unknown, path: string, seen: Set<object>): string | 
     case 'number':
       return Number.isFinite(value) ? null : `${path} is ${value}`;
     case 'undefined':
-      return path === '$' ? null : `${path} is undefined`;
-    case 'object': {
-      if (seen.has(value)) return `${path} is a circular reference`;
-      seen.add(value);
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const p = findNonJson(value[i], `${path}[${i}]`, seen);
-          if (p) return p;
-        }
-      } else {
-        const proto = Object.getPrototypeOf(value);
-        if (proto !== Object.prototype && proto !== null) {
-          return `${path} is a ${(value as object).constructor?.name ?? 'non-plain'} object`;
-        }
-        for (const key of Object.keys(value)) {
-          const v = (value as Record<string, unknown>)[key];
-          if (v === undefined) continue; // dropped by JSON, like JSON.stringify does
-          const p = findNonJson(v, `${path}.${key}`, seen);
-          if (p) return p;
-        }
-      }
-      seen.delete(value);
-      return null;
-    }
+      return `${path} is undefined`;
+    case 'object':
+      return undefined;
     default:
       return `${path} is a ${typeof value}`;
+  }
+}
+
+function pushChildren(stack: Frame[], obj: object, path: string, depth: number): void {
+  if (Array.isArray(obj)) {
+    for (let i = obj.length - 1; i >= 0; i--) stack.push({ value: obj[i], path: `${path}[${i}]`, depth });
+    return;
+  }
+  const keys = Object.keys(obj);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const v = (obj as Record<string, unknown>)[keys[i]];
+    if (v !== undefined) stack.push({ value: v, path: `${path}.${keys[i]}`, depth }); // dropped, like JSON.stringify
   }
 }
 
 /** Normalises a value to what a JSON round trip gives (drops undefined fields). */
 export function toJson(value: unknown): Json {
   return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json);
+}
+
+/**
+ * Checks a value bound for history (plain JSON, not too deep, at most `maxBytes` as UTF-8 JSON)
+ * and returns its JSON round trip. Throws NonJsonValueError or PayloadTooLargeError.
+ */
+export function checkedJson(value: unknown, what: string, maxBytes = DEFAULT_MAX_PAYLOAD_BYTES): Json {
+  assertJson(value, what);
+  if (value === undefined) return null;
+  const text = JSON.stringify(value);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly only when it can matter.
+  const bytes = text.length * 3 > maxBytes ? Buffer.byteLength(text) : text.length;
+  if (bytes > maxBytes) {
+    throw new PayloadTooLargeError(
+      `${what} is ${formatBytes(bytes)} as JSON, over the limit of ${formatBytes(maxBytes)} per stored value. ` +
+        'Keep large data outside history (a file or blob store) and pass a reference, or raise maxPayloadBytes.',
+    );
+  }
+  return JSON.parse(text) as Json;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${n} bytes`;
 }
 
 /** A short, stable hash of a JSON value (first 16 hex chars of sha256). */

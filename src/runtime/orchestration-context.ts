@@ -13,9 +13,9 @@ import type {
   TraceLevel,
 } from './context-api.js';
 import { Task, isTask, taskFromAsync } from './durable-task.js';
-import { ActivityTimeoutError, DuroxideError } from './errors.js';
+import { ActivityTimeoutError, DuroxideError, TimerOutOfRangeError } from './errors.js';
 import type { Json, LlmUsage } from './history.js';
-import { assertJson, jsonHash, toJson } from './json-value.js';
+import { assertJson, checkedJson, jsonHash } from './json-value.js';
 import type { Replayer } from './replay-engine.js';
 import { backoffDelayMs, validateRetryPolicy } from './retry-policy.js';
 import { LlmBudgetExceededError, costUsd, runLlmOperation, type LlmBudget } from './llm-operation-runner.js';
@@ -24,6 +24,9 @@ import * as ops from '../llm/operations/index.js';
 import type { SchemaLike } from '../tools/json-schema.js';
 import { assertValidSchema } from '../tools/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
+
+/** The longest durable timer: 100 years, representable by every store's timestamp column. */
+export const MAX_TIMER_MS = 100 * 365.25 * 24 * 60 * 60 * 1000;
 
 export class OrchestrationContextImpl implements OrchestrationContext {
   private guidCounter = 0;
@@ -47,10 +50,15 @@ export class OrchestrationContextImpl implements OrchestrationContext {
     return this.engine.replaying;
   }
 
+  /** A value bound for history: plain JSON within the runtime's size limit. */
+  private toJsonInput(value: unknown, what: string): Json {
+    return checkedJson(value, what, this.engine.maxPayloadBytes);
+  }
+
   scheduleActivity<T = Json>(name: string, input?: unknown, opts?: ActivityOptions): DurableTask<T> {
     this.engine.assertOpen('scheduleActivity');
     if (typeof name !== 'string' || !name) throw new TypeError('ctx.scheduleActivity(name, input): name must be a non-empty string');
-    const value = toJsonInput(input, `Input of activity "${name}"`);
+    const value = this.toJsonInput(input, `Input of activity "${name}"`);
     if (!opts?.retry && opts?.timeoutMs === undefined) return this.activityAttempt<T>(name, value);
     if (opts.retry) validateRetryPolicy(opts.retry, `retry policy of activity "${name}"`);
     const attempts = taskFromAsync<T>('ActivityWithRetry', () => this.runWithRetry<T>(name, value, opts.retry));
@@ -114,8 +122,11 @@ export class OrchestrationContextImpl implements OrchestrationContext {
 
   scheduleTimer(ms: number): DurableTask<void> {
     this.engine.assertOpen('scheduleTimer');
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-      throw new TypeError(`ctx.scheduleTimer(ms): ms must be a finite number >= 0, got ${String(ms)}`);
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_TIMER_MS) {
+      throw new TimerOutOfRangeError(
+        `ctx.scheduleTimer(ms): ms must be a number from 0 to ${MAX_TIMER_MS} (100 years), got ${String(ms)}. ` +
+          'For longer waits, sleep in steps (a loop of timers, or continueAsNew between them).',
+      );
     }
     const fireAtMs = this.engine.newEventTimeMs + ms;
     const { event, task, isNew } = this.engine.claim({ kind: 'TimerCreated', fireAtMs }, `scheduleTimer(${ms})`, () => null);
@@ -140,7 +151,7 @@ export class OrchestrationContextImpl implements OrchestrationContext {
 
   scheduleSubOrchestration<T = Json>(name: string, input?: unknown, opts?: SubOrchestrationOptions): DurableTask<T> {
     this.engine.assertOpen('scheduleSubOrchestration');
-    const value = toJsonInput(input, `Input of sub-orchestration "${name}"`);
+    const value = this.toJsonInput(input, `Input of sub-orchestration "${name}"`);
     const inputHash = jsonHash(value);
     const placeholder = opts?.instanceId ?? '';
     const { event, task, isNew } = this.engine.claim(
@@ -174,7 +185,7 @@ export class OrchestrationContextImpl implements OrchestrationContext {
 
   continueAsNew(input: unknown, opts?: { version?: string }): DurableTask<never> {
     this.engine.assertOpen('continueAsNew');
-    this.engine.requestContinueAsNew(toJsonInput(input, 'Input of continueAsNew'), opts?.version);
+    this.engine.requestContinueAsNew(this.toJsonInput(input, 'Input of continueAsNew'), opts?.version);
     return new Task<never>('ContinueAsNew');
   }
 
@@ -227,7 +238,7 @@ export class OrchestrationContextImpl implements OrchestrationContext {
 
   setCustomStatus(status: unknown): void {
     this.engine.assertOpen('setCustomStatus');
-    this.engine.setCustomStatus(toJsonInput(status, 'Custom status'));
+    this.engine.setCustomStatus(this.toJsonInput(status, 'Custom status'));
   }
 
   trace(level: TraceLevel, message: string, fields?: Record<string, unknown>): void {
@@ -428,10 +439,6 @@ function requireText(value: unknown, op: string, arg: string): string {
   return value;
 }
 
-function toJsonInput(value: unknown, what: string): Json {
-  assertJson(value, what);
-  return toJson(value);
-}
 
 function asTasks(list: readonly unknown[], where: string): Task<unknown>[] {
   return list.map((t, i) => {

@@ -35,6 +35,7 @@ import {
 } from './history.js';
 import type { OrchestratorMessage, WorkItem } from './messages.js';
 import { HistoryIndex } from './history-index.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson } from './json-value.js';
 import type { ContextItem, OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
 import type { ToolDefinition } from '../tools/registry.js';
 import { OrchestrationContextImpl } from './orchestration-context.js';
@@ -66,6 +67,8 @@ export interface ReplayerOptions {
   tools?: () => ToolDefinition[];
   /** Keep LLM prompts in history (the runtime's `recordPrompts`). */
   recordPrompts?: boolean;
+  /** Size limit of one stored value (default DEFAULT_MAX_PAYLOAD_BYTES). */
+  maxPayloadBytes?: number;
   /** Called for trace output while not replaying. */
   onTrace?: (level: string, message: string, fields?: Record<string, unknown>) => void;
 }
@@ -304,11 +307,28 @@ export class Replayer {
         );
         this.finish({ kind: 'failed', error: toErrorDetails(this.fatal) });
       } else if (this.fnSettled.ok) {
-        this.finish({ kind: 'completed', output: normaliseOutput(this.fnSettled.value) });
+        this.finishCompleted(this.fnSettled.value);
       } else {
         this.finish({ kind: 'failed', error: toErrorDetails(this.fnSettled.error) });
       }
     }
+  }
+
+  /** Completes with the returned value, or fails at once when it cannot be stored. */
+  private finishCompleted(value: unknown): void {
+    let output: Json;
+    try {
+      output = checkedJson(value, `The output of orchestration "${this.started.name}"`, this.maxPayloadBytes);
+    } catch (err) {
+      this.fatal = err as Error;
+      this.finish({ kind: 'failed', error: toErrorDetails(err) });
+      return;
+    }
+    this.finish({ kind: 'completed', output });
+  }
+
+  get maxPayloadBytes(): number {
+    return this.opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   }
 
   /** The walk ended with the code still running: it must be waiting for durable work. */
@@ -599,10 +619,6 @@ const VERSIONING_HINT =
 
 function emptyTurn(): TurnOutput {
   return { newEvents: [], workItems: [], messages: [], outcome: null, customStatus: undefined };
-}
-
-function normaliseOutput(value: unknown): Json {
-  return value === undefined ? null : (value as Json);
 }
 
 export function describeEvent(e: HistoryEvent): string {

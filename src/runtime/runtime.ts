@@ -11,6 +11,7 @@ import { Client } from './client.js';
 import { Dispatcher } from './dispatcher.js';
 import { ExecutionCache } from './execution-cache.js';
 import { killPoint } from './kill-hook.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from './json-value.js';
 import { TurnProcessor } from './turn-processor.js';
 import { LockLostError } from '../store/errors.js';
 import { ToolRegistry } from '../tools/registry.js';
@@ -65,6 +66,11 @@ export interface RuntimeOptions {
   maxAttempts?: number;
   /** Keep running orchestrations in memory between turns (default true, 1,000 entries). */
   executionCache?: boolean | { maxEntries: number };
+  /**
+   * Largest value (input, output, activity result, event data) stored in history, as UTF-8
+   * JSON (default 16 MiB). A larger one fails at the call with PayloadTooLargeError.
+   */
+  maxPayloadBytes?: number;
   /** How often a running activity checks whether its instance was cancelled (default 1 s). */
   cancelCheckMs?: number;
   logger?: Logger;
@@ -106,6 +112,7 @@ export class Runtime {
       cancelCheckMs: options.cancelCheckMs ?? 1000,
       llmConcurrency: options.llmConcurrency ?? 16,
       recordPrompts: options.recordPrompts ?? false,
+      maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     };
     this.llmProviders = wrapProviders(providerMap(options.llm), options.llmReliability, this.store);
   }
@@ -137,7 +144,7 @@ export class Runtime {
 
   /** A client on the same store that also checks orchestration names against this runtime. */
   get client(): Client {
-    return (this.clientInstance ??= new Client(this.store, { orchestrations: this.orchestrations }));
+    return (this.clientInstance ??= new Client(this.store, { orchestrations: this.orchestrations, maxPayloadBytes: this.opts.maxPayloadBytes }));
   }
 
   async start(): Promise<void> {
@@ -150,6 +157,7 @@ export class Runtime {
       cache: this.cache,
       maxAttempts: this.opts.maxAttempts,
       recordPrompts: this.opts.recordPrompts,
+      maxPayloadBytes: this.opts.maxPayloadBytes,
       tools: () => this.tools.describe(),
       readHistory: (instanceId) => this.store.readHistory(instanceId),
       onTrace: (instanceId, level, message, fields) => this.trace(level as TraceLevel, message, { instanceId, ...fields }),
@@ -171,6 +179,7 @@ export class Runtime {
       runActivityItem(item, {
         store: this.store,
         activities: this.activities,
+        maxPayloadBytes: this.opts.maxPayloadBytes,
         lockMs: this.opts.lockMs,
         cancelCheckMs: this.opts.cancelCheckMs,
         shutdownSignal: this.shutdown$.signal,

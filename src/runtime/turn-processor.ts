@@ -24,6 +24,8 @@ export interface TurnProcessorOptions {
   /** Deliveries of one message before the instance is failed as poison. */
   maxAttempts: number;
   recordPrompts?: boolean;
+  /** Size limit of one stored value. */
+  maxPayloadBytes?: number;
   tools?: () => ToolDefinition[];
   /** Reads the current execution's history when the store omitted it and the cache lost it. */
   readHistory: (instanceId: string) => Promise<HistoryEvent[]>;
@@ -106,6 +108,7 @@ export class TurnProcessor {
         persistedCount: persisted.length,
         nowMs,
         recordPrompts: this.opts.recordPrompts,
+        maxPayloadBytes: this.opts.maxPayloadBytes,
         tools: this.opts.tools,
         onTrace: (level, message, fields) => this.opts.onTrace?.(item.instanceId, level, message, fields),
       });
