@@ -16,10 +16,23 @@ const { parentPort, workerData } = require('node:worker_threads');
   }
   const mermaid = (await import(workerData.mermaid)).default;
   mermaid.initialize({ startOnLoad: false });
-  parentPort.on('message', async ({ id, text }) => {
+  const named = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: ' ' };
+  const decode = (s) => String(s ?? '').replace(/\\uFB02\\u00B0\\u00B0(\\d+)\\u00B6\\u00DF/g, (_, n) => String.fromCharCode(Number(n))).replace(/\\uFB02\\u00B0(\\w+)\\u00B6\\u00DF/g, (m, n) => named[n] ?? m);
+  const readBack = async (text) => {
+    const d = await mermaid.mermaidAPI.getDiagramFromText(text);
+    const db = d.db;
+    if (typeof db.getMessages === 'function') {
+      return { kind: 'sequence', messages: db.getMessages().map((m) => ({ type: m.type, from: m.from, to: m.to, text: decode(m.message) })) };
+    }
+    if (typeof db.getVertices === 'function') {
+      return { kind: 'flowchart', vertices: [...db.getVertices().values()].map((v) => ({ id: v.id, text: decode(v.text ?? v.id) })), edges: db.getEdges().map((e) => ({ from: e.start, to: e.end })) };
+    }
+    return { kind: d.type };
+  };
+  parentPort.on('message', async ({ id, text, readBack: want }) => {
     try {
       await mermaid.parse(text);
-      parentPort.postMessage({ id, ok: true });
+      parentPort.postMessage({ id, ok: true, ...(want ? { drawn: await readBack(text) } : {}) });
     } catch (e) {
       parentPort.postMessage({ id, ok: false, error: String((e && e.message) || e).split('\\n').slice(0, 4).join(' ') });
     }
@@ -33,7 +46,14 @@ export class MermaidUnavailableError extends Error {}
 let worker: Worker | null = null;
 let ready: Promise<Worker> | null = null;
 let nextId = 0;
-const pending = new Map<number, (r: { ok: boolean; error?: string }) => void>();
+type Reply = { ok: boolean; error?: string; drawn?: MermaidReadBack };
+const pending = new Map<number, (r: Reply) => void>();
+
+/** What mermaid's own parser read: a flowchart's vertices and edges, or a sequence's messages. */
+export type MermaidReadBack =
+  | { kind: 'flowchart'; vertices: { id: string; text: string }[]; edges: { from: string; to: string }[] }
+  | { kind: 'sequence'; messages: { type: number; from?: string; to?: string; text: string }[] }
+  | { kind: string };
 
 function start(): Promise<Worker> {
   return (ready ??= new Promise<Worker>((resolve, reject) => {
@@ -47,7 +67,7 @@ function start(): Promise<Worker> {
     }
     const w = new Worker(WORKER_SOURCE, { eval: true, workerData: urls });
     w.unref();
-    w.on('message', (m: { ready?: boolean; fatal?: string; id?: number; ok?: boolean; error?: string }) => {
+    w.on('message', (m: { ready?: boolean; fatal?: string; id?: number; ok?: boolean; error?: string; drawn?: MermaidReadBack }) => {
       if (m.ready) {
         worker = w;
         resolve(w);
@@ -55,7 +75,7 @@ function start(): Promise<Worker> {
         ready = null;
         reject(new MermaidUnavailableError(`mermaid could not start: ${m.fatal}`));
       } else if (m.id !== undefined) {
-        pending.get(m.id)?.({ ok: m.ok === true, ...(m.error ? { error: m.error } : {}) });
+        pending.get(m.id)?.({ ok: m.ok === true, ...(m.error ? { error: m.error } : {}), ...(m.drawn ? { drawn: m.drawn } : {}) });
         pending.delete(m.id);
       }
     });
@@ -67,15 +87,26 @@ function start(): Promise<Worker> {
   }));
 }
 
-/** Resolves with null when the text parses, or the parser's message when it does not. */
-export async function parseMermaid(text: string): Promise<string | null> {
+async function ask(text: string, readBack: boolean): Promise<Reply> {
   const w = await start();
   const id = nextId++;
-  const result = await new Promise<{ ok: boolean; error?: string }>((resolve) => {
+  return new Promise<Reply>((resolve) => {
     pending.set(id, resolve);
-    w.postMessage({ id, text });
+    w.postMessage({ id, text, readBack });
   });
+}
+
+/** Resolves with null when the text parses, or the parser's message when it does not. */
+export async function parseMermaid(text: string): Promise<string | null> {
+  const result = await ask(text, false);
   return result.ok ? null : (result.error ?? 'invalid mermaid');
+}
+
+/** What mermaid read from valid text (throws the parser's message on invalid text). */
+export async function readMermaid(text: string): Promise<MermaidReadBack> {
+  const result = await ask(text, true);
+  if (!result.ok || !result.drawn) throw new Error(result.error ?? 'invalid mermaid');
+  return result.drawn;
 }
 
 /** Stops the worker (tests, CLI exit). */

@@ -1,25 +1,12 @@
 /** Deterministic renderers: the fallback of the LLM diagrammer and the `llm: 'off'` path. */
-import { renderDot } from './dot-renderer.js';
 import type { OrchestrationFlow } from './flow-graph.js';
-import { renderMermaid } from './mermaid-renderer.js';
-import { renderPlantUml } from './plantuml-renderer.js';
-import { renderSequence } from './sequence-renderer.js';
+import { DIAGRAM_FORMATS, FORMATS, formatSpec, type DiagramFormat } from './formats/index.js';
 
-export type DiagramFormat = 'mermaid' | 'sequence' | 'dot' | 'plantuml';
-export const DIAGRAM_FORMATS: readonly DiagramFormat[] = ['mermaid', 'sequence', 'dot', 'plantuml'];
+export { DIAGRAM_FORMATS, type DiagramFormat };
 
 /** File extension per format. */
-export const FORMAT_EXTENSION: Record<DiagramFormat, string> = { mermaid: 'mmd', sequence: 'sequence.mmd', dot: 'dot', plantuml: 'puml' };
+export const FORMAT_EXTENSION = Object.fromEntries(FORMATS.map((f) => [f.id, f.extension])) as Record<DiagramFormat, string>;
 
 export function renderDiagram(flow: OrchestrationFlow, format: DiagramFormat): string {
-  switch (format) {
-    case 'mermaid':
-      return renderMermaid(flow);
-    case 'sequence':
-      return renderSequence(flow);
-    case 'dot':
-      return renderDot(flow);
-    case 'plantuml':
-      return renderPlantUml(flow);
-  }
+  return formatSpec(format).render(flow);
 }

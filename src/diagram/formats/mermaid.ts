@@ -1,6 +1,9 @@
-/** Mermaid flowchart from a flow. */
-import type { FlowNode, OrchestrationFlow } from './flow-graph.js';
-import { nodeText } from './node-label.js';
+/** Mermaid flowchart: the default format. */
+import type { DrawnGraph } from '../drawn-graph.js';
+import type { FlowNode, OrchestrationFlow } from '../flow-graph.js';
+import { parseMermaid, readMermaid } from '../mermaid-validator.js';
+import { nodeText } from '../node-label.js';
+import { hexColor, type DiagramFormatSpec } from './format.js';
 
 const esc = (s: string) => s.replace(/"/g, '#quot;').replace(/\n/g, ' ');
 /** `end` is a mermaid keyword: it cannot be a node id. */
@@ -56,6 +59,32 @@ export function renderMermaid(flow: OrchestrationFlow): string {
     lines.push(`  classDef ${kind} ${style}`);
     lines.push(`  class ${flow.graph.nodes.filter((n) => n.kind === kind).map((n) => mid(n.id)).join(',')} ${kind}`);
   }
-  for (const n of flow.graph.nodes) if (n.color && /^#[0-9a-fA-F]{3,8}$/.test(n.color)) lines.push(`  style ${mid(n.id)} fill:${n.color}`);
+  for (const n of flow.graph.nodes) {
+    const color = hexColor(n.color);
+    if (color) lines.push(`  style ${mid(n.id)} fill:${color}`);
+  }
   return lines.join('\n') + '\n';
 }
+
+async function syntaxError(text: string): Promise<string | null> {
+  if (!/^\s*(flowchart|graph)\s/m.test(text)) return 'a flowchart must start with "flowchart TD"';
+  return parseMermaid(text);
+}
+
+async function drawnGraph(text: string): Promise<DrawnGraph> {
+  const read = await readMermaid(text);
+  if (read.kind !== 'flowchart' || !('vertices' in read)) return { nodes: [], edges: [] };
+  return { nodes: read.vertices.map((v) => ({ id: v.id, label: v.text })), edges: read.edges };
+}
+
+export const mermaidFormat = {
+  id: 'mermaid',
+  extension: 'mmd',
+  lineComment: '%%',
+  fence: 'mermaid',
+  promptHint: 'a Mermaid flowchart (start with "flowchart TD"); one node per step, labelled with the step\'s label',
+  render: renderMermaid,
+  syntaxError,
+  drawnGraph,
+  escapeLabel: esc,
+} as const satisfies DiagramFormatSpec<'mermaid'>;

@@ -1,66 +1,251 @@
 /**
- * Mermaid sequence diagram: the orchestrator's conversation with activities, the LLM, timers,
- * events and sub-orchestrations, in the order the code makes the calls. Branches and loops
- * appear as notes (a sequence diagram cannot draw an arbitrary graph).
+ * Mermaid sequence diagram: the orchestration's conversation with activities, the LLM, timers,
+ * events and sub-orchestrations (each its own participant). The IR graph is read back into
+ * blocks: `alt`/`else` for branches and try/catch (success, then the compensation when a step
+ * fails), `opt` for a branch that may be skipped, `loop`, `par` for `ctx.all`/`ctx.race` and
+ * fan-out, `break` for a path that ends inside a block.
  */
-import type { FlowNode, OrchestrationFlow } from './flow-graph.js';
-import { nodeText } from './node-label.js';
+import { BlockGraph, type BlockKind, type DrawnGraph } from '../drawn-graph.js';
+import type { FlowEdge, FlowNode, OrchestrationFlow } from '../flow-graph.js';
+import { parseMermaid, readMermaid } from '../mermaid-validator.js';
+import { nodeText } from '../node-label.js';
+import type { DiagramFormatSpec } from './format.js';
 
 const esc = (s: string) => s.replace(/[;#]/g, ' ').replace(/\n/g, ' ');
+const EXIT = '(exit)';
+const TERMINAL: FlowNode['kind'][] = ['end', 'error', 'continue_as_new'];
 
-const PARTICIPANT: Partial<Record<FlowNode['kind'], [string, string]>> = {
-  activity: ['A', 'Activities'],
-  llm: ['L', 'LLM'],
-  timer: ['T', 'Timers'],
-  event: ['E', 'External events'],
-  sub_orchestration: ['S', 'Sub-orchestrations'],
-};
+/** A failure edge: a step's "fails" path into a catch ("on error") or a finally. */
+const isFailure = (e: FlowEdge, to: FlowNode | undefined) => /\bfails\b/.test(e.label ?? '') || (to?.kind === 'error' && to.label === 'on error');
+
+class SequenceWriter {
+  readonly lines: string[] = [];
+  private readonly byId: Map<string, FlowNode>;
+  private readonly out = new Map<string, FlowEdge[]>();
+  /** Merge points: immediate post-dominators over normal edges (no failure edges, no edges into an end). */
+  private readonly ipdom: Map<string, string>;
+  private readonly drawn = new Set<string>();
+  private readonly handled = new Set<string>();
+  readonly subs = new Map<string, string>();
+
+  constructor(private readonly flow: OrchestrationFlow) {
+    this.byId = new Map(flow.graph.nodes.map((n) => [n.id, n]));
+    for (const n of flow.graph.nodes) this.out.set(n.id, []);
+    for (const e of flow.graph.edges) this.out.get(e.from)?.push(e);
+    const ends = (id: string) => TERMINAL.includes(this.byId.get(id)!.kind);
+    this.ipdom = postDominators(flow, (e) => !isFailure(e, this.byId.get(e.to)) && !ends(e.to));
+    for (const n of flow.graph.nodes) if (n.kind === 'sub_orchestration' && !this.subs.has(n.name ?? n.id)) this.subs.set(n.name ?? n.id, `S${this.subs.size + 1}`);
+  }
+
+  region(start: string | undefined, stop: string, depth: number, stops: Set<string>): void {
+    let cur = start;
+    while (cur !== undefined && cur !== stop && cur !== EXIT && !stops.has(cur) && !this.drawn.has(cur)) {
+      const n = this.byId.get(cur)!;
+      if (TERMINAL.includes(n.kind) && this.next(cur).length === 0) return this.terminal(n, stop, depth);
+      const fail = this.out.get(cur)!.find((e) => isFailure(e, this.byId.get(e.to)) && !this.handled.has(e.to));
+      if (fail) {
+        cur = this.tryBlock(cur, fail.to, stop, depth, stops);
+        continue;
+      }
+      this.drawn.add(cur);
+      this.step(n, depth);
+      const next = this.next(cur);
+      if (n.kind === 'loop') cur = this.loopBlock(n, next, depth, new Set([...stops, stop]));
+      else if (next.length > 1) cur = this.branches(n, next, depth, new Set([...stops, stop]));
+      else cur = next[0]?.to;
+    }
+  }
+
+  /** Out edges without handled failure edges. */
+  private next(id: string): FlowEdge[] {
+    return this.out.get(id)!.filter((e) => !(isFailure(e, this.byId.get(e.to)) && this.handled.has(e.to)));
+  }
+
+  private tryBlock(first: string, handler: string, stop: string, depth: number, stops: Set<string>): string {
+    this.handled.add(handler);
+    const risky = this.flow.graph.edges.filter((e) => e.to === handler && isFailure(e, this.byId.get(handler))).map((e) => e.from);
+    let exit = this.ipdom.get(first) ?? EXIT;
+    while (exit !== EXIT && exit !== stop && this.reaches(exit, risky, first)) exit = this.ipdom.get(exit) ?? EXIT;
+    const name = risky.length === 1 ? esc(nodeText(this.byId.get(first)!)) : 'a step';
+    const inner = new Set([...stops, stop]);
+    this.open('alt', `${risky.length === 1 ? name : 'every step'} succeeds`, depth);
+    this.region(first, exit, depth + 1, inner);
+    this.line(`else ${name} fails`, depth);
+    this.region(handler, exit, depth + 1, inner);
+    this.line('end', depth);
+    return exit;
+  }
+
+  private loopBlock(n: FlowNode, next: FlowEdge[], depth: number, stops: Set<string>): string | undefined {
+    const body = next.find((e) => e.label?.includes('next')) ?? next[0];
+    const done = next.find((e) => e !== body);
+    this.open('loop', esc(nodeText(n)), depth);
+    this.region(body?.to, n.id, depth + 1, done ? new Set([...stops, done.to]) : stops);
+    this.line('end', depth);
+    return done?.to;
+  }
+
+  private branches(n: FlowNode, next: FlowEdge[], depth: number, stops: Set<string>): string {
+    const merge = this.ipdom.get(n.id) ?? EXIT;
+    const cond = n.kind === 'decision' ? esc(nodeText(n)) : '';
+    if (n.kind === 'fork') {
+      this.open('par', esc(nodeText(n)), depth);
+      next.forEach((e, i) => {
+        if (i > 0) this.line(`and ${esc(e.label ?? '')}`.trimEnd(), depth);
+        this.region(e.to, merge, depth + 1, stops);
+      });
+    } else if (next.length === 2 && next.some((e) => e.to === merge)) {
+      const taken = next.find((e) => e.to !== merge)!;
+      this.open('opt', [cond, taken.label].filter(Boolean).map((s) => esc(s!)).join(': '), depth);
+      this.region(taken.to, merge, depth + 1, stops);
+    } else {
+      next.forEach((e, i) => {
+        const label = esc(e.label ?? '');
+        if (i === 0) this.open('alt', [cond, label].filter(Boolean).join(': '), depth);
+        else this.line(`else ${label || 'otherwise'}`, depth);
+        this.region(e.to, merge, depth + 1, stops);
+      });
+    }
+    this.line('end', depth);
+    return merge;
+  }
+
+  private terminal(n: FlowNode, stop: string, depth: number): void {
+    this.drawn.add(n.id);
+    const text = n.kind === 'end' ? 'return' : n.kind === 'continue_as_new' ? 'continue as new' : esc(nodeText(n));
+    const stopNode = this.byId.get(stop);
+    if (stop !== EXIT && stopNode && !TERMINAL.includes(stopNode.kind)) {
+      // Something follows the enclosing block: this path ends here.
+      this.open('break', text, depth);
+      this.line(`Note over O: ${text}`, depth + 1);
+      this.line('end', depth);
+    } else if (n.kind !== 'end') {
+      this.line(`Note over O: ${text}`, depth);
+    }
+  }
+
+  private step(n: FlowNode, depth: number): void {
+    const text = esc(nodeText(n));
+    switch (n.kind) {
+      case 'activity':
+        return this.line(`O->>A: ${text}`, depth), this.line('A-->>O: result', depth);
+      case 'llm':
+        return this.line(`O->>L: ${text}`, depth), this.line('L-->>O: answer (recorded)', depth);
+      case 'timer':
+        return this.line(`O->>T: ${text}`, depth), this.line('T-->>O: fired', depth);
+      case 'event':
+        return this.line(`E-->>O: ${esc(n.name ?? text)}`, depth);
+      case 'sub_orchestration': {
+        const p = this.subs.get(n.name ?? n.id)!;
+        return this.line(`O->>${p}: start ${text}`, depth), this.line(`${p}-->>O: done`, depth);
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Whether `from` reaches any of `targets` without passing `through`. */
+  private reaches(from: string, targets: string[], through: string): boolean {
+    const seen = new Set<string>([through]);
+    const queue = [from];
+    while (queue.length) {
+      const x = queue.shift()!;
+      if (targets.includes(x) && x !== through) return true;
+      if (seen.has(x) && x !== from) continue;
+      seen.add(x);
+      for (const e of this.out.get(x) ?? []) if (!seen.has(e.to)) queue.push(e.to);
+    }
+    return false;
+  }
+
+  private open(kind: 'alt' | 'opt' | 'loop' | 'par' | 'break', label: string, depth: number): void {
+    this.line(`${kind} ${label}`.trimEnd(), depth);
+  }
+
+  private line(text: string, depth: number): void {
+    this.lines.push(`${'  '.repeat(depth + 1)}${text}`);
+  }
+}
+
+/** Immediate post-dominators over the edges `keep` accepts; paths that end go to one exit. */
+function postDominators(flow: OrchestrationFlow, keep: (e: FlowEdge) => boolean): Map<string, string> {
+  const ids = flow.graph.nodes.map((n) => n.id);
+  const succ = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const e of flow.graph.edges) if (keep(e)) succ.get(e.from)?.push(e.to);
+  for (const id of ids) if (succ.get(id)!.length === 0) succ.get(id)!.push(EXIT);
+  const all = new Set([...ids, EXIT]);
+  const pdom = new Map<string, Set<string>>(ids.map((id) => [id, new Set(all)]));
+  pdom.set(EXIT, new Set([EXIT]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const id of [...ids].reverse()) {
+      const sets = succ.get(id)!.map((s) => pdom.get(s)!);
+      const meet = new Set([...sets[0]].filter((x) => sets.every((s) => s.has(x))));
+      meet.add(id);
+      if (meet.size !== pdom.get(id)!.size) {
+        pdom.set(id, meet);
+        changed = true;
+      }
+    }
+  }
+  const ipdom = new Map<string, string>();
+  for (const id of ids) {
+    const strict = [...pdom.get(id)!].filter((x) => x !== id);
+    strict.sort((a, b) => pdom.get(b)!.size - pdom.get(a)!.size);
+    if (strict[0]) ipdom.set(id, strict[0]);
+  }
+  return ipdom;
+}
 
 export function renderSequence(flow: OrchestrationFlow): string {
+  const w = new SequenceWriter(flow);
+  w.region('start', EXIT, 0, new Set());
   const lines = ['sequenceDiagram'];
   if (flow.title) lines.push(`  title ${esc(flow.title)}`);
   lines.push(`  participant O as ${esc(flow.name)}`);
   const kinds = new Set(flow.graph.nodes.map((n) => n.kind));
-  for (const [kind, [id, label]] of Object.entries(PARTICIPANT)) if (kinds.has(kind as FlowNode['kind'])) lines.push(`  participant ${id} as ${label}`);
-  for (const n of flow.graph.nodes) {
-    const text = esc(nodeText(n));
-    switch (n.kind) {
-      case 'activity':
-        lines.push(`  O->>A: ${text}`, `  A-->>O: result`);
-        break;
-      case 'llm':
-        lines.push(`  O->>L: ${text}`, `  L-->>O: answer (recorded)`);
-        break;
-      case 'timer':
-        lines.push(`  O->>T: ${text}`, `  T-->>O: fired`);
-        break;
-      case 'event':
-        lines.push(`  E-->>O: ${esc(n.name ?? text)}`);
-        break;
-      case 'sub_orchestration':
-        lines.push(`  O->>S: start ${text}`, `  S-->>O: done`);
-        break;
-      case 'decision':
-        lines.push(`  Note over O: if ${text}`);
-        break;
-      case 'loop':
-        lines.push(`  Note over O: loop ${text}`);
-        break;
-      case 'fork':
-        lines.push(`  Note over O: ${text}`);
-        break;
-      case 'join':
-        lines.push(`  Note over O: ${text}`);
-        break;
-      case 'error':
-        lines.push(`  Note over O: ${text}`);
-        break;
-      case 'continue_as_new':
-        lines.push(`  Note over O: continue as new`);
-        break;
-      default:
-        break;
-    }
+  for (const [kind, id, label] of [['activity', 'A', 'Activities'], ['llm', 'L', 'LLM'], ['timer', 'T', 'Timers'], ['event', 'E', 'External events']] as const) {
+    if (kinds.has(kind)) lines.push(`  participant ${id} as ${label}`);
   }
-  return lines.join('\n') + '\n';
+  for (const [name, id] of w.subs) lines.push(`  participant ${id} as ${esc(name)}`);
+  return [...lines, ...w.lines].join('\n') + '\n';
 }
+
+const BLOCK: Record<number, BlockKind> = { 10: 'loop', 12: 'alt', 15: 'opt', 19: 'par', 32: 'par', 22: 'group', 27: 'critical', 30: 'break' };
+const BRANCH = new Set([13, 20, 28]);
+const CLOSE = new Set([11, 14, 16, 21, 23, 29, 31]);
+const NOTE = 2;
+
+/** Messages become steps, blocks become arrows (see BlockGraph). */
+async function drawnGraph(text: string): Promise<DrawnGraph> {
+  const read = await readMermaid(text);
+  const b = new BlockGraph();
+  if (read.kind !== 'sequence' || !('messages' in read)) return b.finish();
+  for (const m of read.messages) {
+    if (BLOCK[m.type]) b.open(BLOCK[m.type]);
+    else if (BRANCH.has(m.type)) b.branch(m.text);
+    else if (CLOSE.has(m.type)) b.close();
+    else if (m.type === NOTE) b.node(m.text, 'note');
+    else if (m.from !== undefined && m.to !== undefined) b.node(m.text);
+  }
+  return b.finish();
+}
+
+async function syntaxError(text: string): Promise<string | null> {
+  if (!/^\s*sequenceDiagram/m.test(text)) return 'a sequence diagram must start with sequenceDiagram';
+  return parseMermaid(text);
+}
+
+export const sequenceFormat = {
+  id: 'sequence',
+  extension: 'sequence.mmd',
+  lineComment: '%%',
+  fence: 'mermaid',
+  promptHint:
+    'a Mermaid sequence diagram (start with "sequenceDiagram"): one message per step, labelled with the step\'s label; alt/else for branches, ' +
+    '"alt ... succeeds" then "else ... fails" for a catch, opt, loop, par for parallel steps, break for a path that ends inside a block',
+  render: renderSequence,
+  syntaxError,
+  drawnGraph,
+  escapeLabel: esc,
+} as const satisfies DiagramFormatSpec<'sequence'>;
