@@ -1,18 +1,20 @@
 /**
- * Every fixture's extraction and renderings match its reviewed snapshots
- * (UPDATE_FIXTURES=1 rewrites them), and every rendering is valid in its format.
+ * Every fixture's extraction and renderings match its reviewed snapshots, and every rendering
+ * is valid in its format. `npm run test:update-snapshots` (UPDATE_SNAPSHOTS=1) rewrites them;
+ * a missing snapshot is written locally, but fails in CI, like a changed one.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractOrchestrations } from '../../src/diagram/extractor.js';
 import { parseMermaid, stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
 import { DIAGRAM_FORMATS, FORMAT_EXTENSION, renderDiagram } from '../../src/diagram/render.js';
+import { requireTool, inCI } from '../support/required-tool.js';
 import { FIXTURES } from './diagram-project.js';
 
-const update = process.env.UPDATE_FIXTURES === '1';
+const update = process.env.UPDATE_SNAPSHOTS === '1' || process.env.UPDATE_FIXTURES === '1'; // the old name still works
 const sources = readdirSync(FIXTURES).filter((f) => f.endsWith('.ts')).sort();
 const dotparser = createRequire(import.meta.url)('dotparser') as (s: string) => unknown;
 let hasDot = true;
@@ -20,14 +22,19 @@ try {
   execFileSync('dot', ['-V'], { stdio: 'ignore' });
 } catch {
   hasDot = false;
-  console.warn('Graphviz `dot` not found: DOT renderings are checked with dotparser only (apt-get install graphviz for the full check).');
 }
 
 afterAll(() => stopMermaidValidator());
 
 function snapshot(path: string, actual: string): void {
-  if (update || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
+  const name = relative(process.cwd(), path);
+  if (update) writeFileSync(path, actual);
+  else if (!existsSync(path)) {
+    if (inCI) expect.fail(`snapshot ${name} is missing; run \`npm run test:update-snapshots\`, review and commit it`);
+    writeFileSync(path, actual);
+    console.warn(`wrote the new snapshot ${name}: review and commit it`);
+  }
+  expect(actual, `${name} does not match the current output; if the change is intended, run \`npm run test:update-snapshots\``).toBe(readFileSync(path, 'utf8'));
 }
 
 describe('fixtures', () => {
@@ -46,6 +53,14 @@ describe('fixtures', () => {
         snapshot(`${base}.ir.json`, JSON.stringify(doc, null, 2) + '\n');
       });
 
+      it('its DOT renderings lay out with Graphviz', (ctx) => {
+        requireTool(ctx, 'Graphviz `dot`', hasDot, 'apt-get install graphviz');
+        for (const flow of result.flows) {
+          const svg = execFileSync('dot', ['-Tsvg'], { input: renderDiagram(flow, 'dot'), encoding: 'utf8' });
+          expect(svg).toContain('<svg');
+        }
+      });
+
       for (const format of DIAGRAM_FORMATS) {
         it(`renders ${format} as reviewed, and it is valid`, async () => {
           const text = result.flows.map((f) => renderDiagram(f, format)).join(format === 'plantuml' ? '\n' : '\n%% ---\n');
@@ -53,10 +68,7 @@ describe('fixtures', () => {
           for (const flow of result.flows) {
             const one = renderDiagram(flow, format);
             if (format === 'mermaid' || format === 'sequence') expect(await parseMermaid(one)).toBeNull();
-            if (format === 'dot') {
-              expect(() => dotparser(one)).not.toThrow();
-              if (hasDot) execFileSync('dot', ['-Tsvg'], { input: one });
-            }
+            if (format === 'dot') expect(() => dotparser(one)).not.toThrow();
             if (format === 'plantuml') expect(one).toMatch(/^@startuml[\s\S]*@enduml\n$/);
           }
         });

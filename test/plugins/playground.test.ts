@@ -8,13 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable } from '../../src/diagram/browser-render.js';
+import { requireTool } from '../support/required-tool.js';
 import { tempDir } from '../support/temp-paths.js';
 
 const playground = resolve(import.meta.dirname, '../../playground');
 const available = chromiumAvailable();
-if (!available) console.warn(`Playground browser test SKIPPED: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`);
 
-it.skipIf(!available)('every playground diagram renders to an SVG with its labels in headless Chromium', { timeout: 240_000 }, async () => {
+it('every playground diagram renders to an SVG with its labels in headless Chromium', { timeout: 240_000 }, async (ctx) => {
+  requireTool(ctx, 'Chromium', available, `nothing at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
   const { build } = await import('vite');
   const outDir = tempDir('duroxide-playground-');
   await build({ configFile: join(playground, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });

@@ -6,6 +6,7 @@ import ts from 'typescript';
 import { expect, it } from 'vitest';
 import duroxideDeclarations from '../../plugins/tsc.js';
 import { makeProject } from '../diagram/diagram-project.js';
+import { requireTool } from '../support/required-tool.js';
 
 const STUB = {
   'node_modules/duroxide-llm/index.d.ts': 'export declare function orchestration(o?: object): any;\nexport declare function activity(o?: object): any;\nexport type OrchestrationContext = any;\n',
@@ -37,12 +38,9 @@ it('adds the diagram JSDoc to the orchestration class in the emitted .d.ts (Type
   expect(dts.slice(0, dts.indexOf('export declare class OrderActivities'))).not.toContain('```mermaid');
 });
 
-it('works as a ts-patch transformer through tspc', () => {
+it('works as a ts-patch transformer through tspc', (ctx) => {
   const plugin = resolve(import.meta.dirname, '../../dist/plugins/tsc.js');
-  if (!existsSync(plugin)) {
-    console.warn('tspc test SKIPPED: run `npm run build` first (npm ci does it) so dist/plugins/tsc.js exists');
-    return;
-  }
+  requireTool(ctx, 'the built transformer (dist/plugins/tsc.js)', existsSync(plugin), 'run `npm run build` (npm ci does it through prepare)');
   const root = makeProject(['order-saga.ts'], STUB);
   writeFileSync(
     join(root, 'tsconfig.json'),
