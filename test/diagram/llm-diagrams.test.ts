@@ -7,8 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import type { OrchestrationFlow } from '../../src/diagram/flow-graph.js';
 import { generateDiagrams } from '../../src/diagram/generate-diagrams.js';
 import { stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
+import { renderDiagram } from '../../src/diagram/render.js';
 import { OpenAIProvider } from '../../src/llm/openai-provider.js';
 import { startLoopbackServer, wire } from '../llm/loopback-server.js';
 import { makeProject } from './diagram-project.js';
@@ -79,6 +81,35 @@ describe('LLM diagrams', () => {
       }
     });
   }
+
+  it('two different orchestrations are each asked for once; after an edit, only the edited one is asked again', async () => {
+    // A model that draws whatever IR it is sent, and tells which orchestrations it was asked about.
+    const irOf = (body: { messages: { content: string }[] }) =>
+      JSON.parse(body.messages.at(-1)!.content.split('\n').find((l) => l.startsWith('{"name"'))!) as OrchestrationFlow;
+    const server = await startLoopbackServer((r) => ({ body: wire.openai(renderDiagram({ ...irOf(r.body), file: 'x.ts' }, 'mermaid')) }));
+    const asked = () => server.calls.map((c) => irOf(c.body).name);
+    try {
+      const root = makeProject(['order-saga.ts', 'approval.ts']);
+      const llm = new OpenAIProvider({ apiKey: 'sk-diagrams', baseURL: `${server.url}/v1`, model: 'diagram-model' });
+      const sources = (r: Awaited<ReturnType<ReturnType<typeof generateDiagrams>['run']>>) =>
+        Object.fromEntries(r.diagrams.map((d) => [d.name, d.source]));
+      // Two orchestrations that differ: each is asked for once.
+      const first = await generateDiagrams({ cwd: root, llm }).run();
+      expect(sources(first)).toEqual({ OrderSaga: 'llm', ExpenseApproval: 'llm' });
+      expect(asked().sort()).toEqual(['ExpenseApproval', 'OrderSaga']);
+      expect(first.diagrams.find((d) => d.name === 'ExpenseApproval')!.diagram).not.toContain('Reserve inventory');
+
+      const file = join(root, 'src/order-saga.ts');
+      writeFileSync(file, readFileSync(file, 'utf8').replace("await ctx.scheduleActivity('shipOrder', order.id);", "await ctx.scheduleActivity('shipOrder', order.id);\n    await ctx.scheduleActivity('notifyCustomer', order.id);"));
+      const second = await generateDiagrams({ cwd: root, llm }).run();
+      // Only the edited one is asked again, and its new diagram shows the edit.
+      expect(sources(second)).toEqual({ OrderSaga: 'llm', ExpenseApproval: 'cache' });
+      expect(asked().slice(2)).toEqual(['OrderSaga']);
+      expect(second.diagrams.find((d) => d.name === 'OrderSaga')!.diagram).toContain('notifyCustomer');
+    } finally {
+      await server.close();
+    }
+  });
 
   it('a corrupt cache entry is ignored and rebuilt', async () => {
     const server = await serverAnswering(GOOD);
