@@ -24,21 +24,46 @@ export function retryAfterMs(headers: unknown): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
+/**
+ * What an LLM error keeps of the SDK's error: never the object itself, whose request,
+ * headers and nested causes can carry the API key when printed.
+ */
+export interface LlmErrorCause {
+  name: string;
+  message: string;
+  status?: number;
+  code?: string;
+}
+
+type SdkError = { status?: number; status_code?: number; headers?: unknown; name?: string; message?: string; code?: unknown; cause?: unknown };
+
+function safeCause(e: SdkError, err: unknown, secrets: (string | undefined)[]): LlmErrorCause {
+  const inner = e.cause as SdkError | undefined;
+  const detail = inner?.message ? `${e.message ?? String(err)} (${inner.name ?? 'Error'}: ${inner.message})` : (e.message ?? String(err));
+  const cause: LlmErrorCause = { name: e.name ?? 'Error', message: redact(detail, secrets) };
+  const status = e.status ?? e.status_code;
+  if (status !== undefined) cause.status = status;
+  const code = typeof e.code === 'string' ? e.code : typeof inner?.code === 'string' ? inner.code : undefined;
+  if (code !== undefined) cause.code = redact(code, secrets);
+  return cause;
+}
+
 export function toLlmError(err: unknown, provider: string, secrets: (string | undefined)[] = []): LlmError {
   if (err instanceof LlmError) return err;
-  const e = err as { status?: number; status_code?: number; headers?: unknown; name?: string; message?: string; code?: string };
+  const e = (err ?? {}) as SdkError;
   const status = e.status ?? e.status_code;
+  const cause = safeCause(e, err, secrets);
   let message = redact(`${provider}: ${e.message ?? String(err)}`, secrets);
   if (e.name === 'AbortError' || e.name === 'APIUserAbortError' || e.name === 'APIConnectionTimeoutError' || e.name === 'TimeoutError') {
-    return new LlmTimeoutError(message, { retryable: true, cause: err });
+    return new LlmTimeoutError(message, { retryable: true, cause });
   }
   if (status === undefined) {
     // No HTTP status: a network failure (refused, reset) is worth another try.
-    return new LlmRequestError(message, { retryable: true, cause: err });
+    return new LlmRequestError(message, { retryable: true, cause });
   }
   const wait = retryAfterMs(e.headers);
   message = `${message} (HTTP ${status})`;
-  const opts = { retryable: RETRYABLE.has(status), status, cause: err, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
+  const opts = { retryable: RETRYABLE.has(status), status, cause, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
   return status === 429 ? new LlmRateLimitError(message, opts) : new LlmRequestError(message, opts);
 }
 

@@ -30,6 +30,11 @@ export interface LlmRequest {
   /** Per-request timeout; the provider aborts and throws `LlmTimeoutError` past it. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Called right before each network attempt (by ReliableProvider); throwing skips the
+   * attempt. The runtime uses it to re-check its lease, so a paused worker never sends.
+   */
+  beforeAttempt?: () => Promise<void>;
 }
 
 export interface LlmResponse {

@@ -20,6 +20,12 @@ export interface ReliabilityOptions {
   /** First backoff (default 500 ms); doubles each retry up to `maxDelayMs` (default 30 s). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * Longest `retry-after` honoured here (default 60 s). A provider asking for longer fails the
+   * call with its rate-limit error at once, so the caller's durable logic decides, instead of
+   * a concurrency slot being held for the whole wait.
+   */
+  maxRetryAfterMs?: number;
   /** Per-attempt timeout (default 120 s). */
   timeoutMs?: number;
   /** Requests in flight at once (default 8). */
@@ -50,10 +56,13 @@ export function inProcessRateLimiter(): RateLimitBackend {
   };
 }
 
+/** Sleeps `ms`, or rejects when `signal` aborts first; leaves no listener behind. */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => (clearTimeout(t), reject(signal!.reason));
+    const t = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 export class ReliableProvider implements LlmProvider {
@@ -78,6 +87,7 @@ export class ReliableProvider implements LlmProvider {
       maxAttempts: opts.maxAttempts ?? 4,
       baseDelayMs: opts.baseDelayMs ?? 500,
       maxDelayMs: opts.maxDelayMs ?? 30_000,
+      maxRetryAfterMs: opts.maxRetryAfterMs ?? 60_000,
       timeoutMs: opts.timeoutMs ?? 120_000,
       concurrency: opts.concurrency ?? 8,
       rateLimitBackend: opts.rateLimitBackend ?? inProcessRateLimiter(),
@@ -88,22 +98,26 @@ export class ReliableProvider implements LlmProvider {
   }
 
   async complete(request: LlmRequest): Promise<LlmResponse> {
-    await this.acquireSlot();
-    try {
-      for (let attempt = 1; ; attempt++) {
-        await this.takeRateLimits(request);
-        try {
-          this.attempts++;
-          return await this.attemptOnce(request);
-        } catch (err) {
-          const e = err instanceof LlmError ? err : undefined;
-          if (!e?.retryable || attempt >= this.opts.maxAttempts || request.signal?.aborted) throw err;
-          const backoff = Math.random() * Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
-          await sleep(Math.max(backoff, e.retryAfterMs ?? 0), request.signal);
-        }
+    const { beforeAttempt, ...rest } = request;
+    for (let attempt = 1; ; attempt++) {
+      let waitMs: number;
+      await this.acquireSlot();
+      try {
+        await this.takeRateLimits(rest);
+        // Fencing: the caller re-checks it may still send (its lease) right before each attempt.
+        await beforeAttempt?.();
+        this.attempts++;
+        return await this.attemptOnce(rest);
+      } catch (err) {
+        const e = err instanceof LlmError ? err : undefined;
+        if (!e?.retryable || attempt >= this.opts.maxAttempts || request.signal?.aborted) throw err;
+        if ((e.retryAfterMs ?? 0) > this.opts.maxRetryAfterMs) throw err;
+        const backoff = Math.random() * Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
+        waitMs = Math.max(backoff, e.retryAfterMs ?? 0);
+      } finally {
+        this.releaseSlot();
       }
-    } finally {
-      this.releaseSlot();
+      await sleep(waitMs, request.signal); // without a slot: other requests go ahead meanwhile
     }
   }
 

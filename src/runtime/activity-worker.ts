@@ -2,10 +2,9 @@
 import type { ActivityContext, TraceLevel } from './context-api.js';
 import { NonJsonValueError, PayloadTooLargeError, UnknownActivityError, toErrorDetails } from './errors.js';
 import { checkedJson } from './json-value.js';
-import { runLeasedWorkItem, type LeasedWorkOptions } from './leased-work-item.js';
+import { runLeasedWorkItem, type LeasedItem, type LeasedWorkOptions } from './leased-work-item.js';
 import type { ActivityWorkItem, OrchestratorMessage } from './messages.js';
 import type { ActivityRegistry } from './registry.js';
-import type { LockedWorkItem } from '../store/store.js';
 
 export interface ActivityWorkerOptions extends LeasedWorkOptions {
   activities: ActivityRegistry;
@@ -15,13 +14,14 @@ export interface ActivityWorkerOptions extends LeasedWorkOptions {
   onError: (where: string, err: unknown) => void;
 }
 
-export async function runActivityItem(locked: LockedWorkItem, opts: ActivityWorkerOptions): Promise<void> {
+export async function runActivityItem(locked: LeasedItem, opts: ActivityWorkerOptions): Promise<void> {
   const item = locked.item as ActivityWorkItem;
   const base = { instanceId: item.instanceId, executionId: item.executionId, sourceEventId: item.eventId };
   await runLeasedWorkItem(
     locked,
     opts,
-    async (signal): Promise<OrchestratorMessage> => {
+    async (signal, fence): Promise<OrchestratorMessage> => {
+      await fence(); // never start an activity whose lease another worker may hold now
       try {
         const registered = opts.activities.resolve(item.name);
         const result = await registered.fn(activityContext(item, locked.attempt, signal, opts), item.input);
@@ -31,7 +31,7 @@ export async function runActivityItem(locked: LockedWorkItem, opts: ActivityWork
         return { kind: 'ActivityFailed', ...base, error: toErrorDetails(err, isPermanent(err) ? false : undefined) };
       }
     },
-    { afterRun: 'after-activity-run', beforeAck: 'before-activity-ack', afterAck: 'after-activity-ack' },
+    { beforeRun: 'before-activity-run', afterRun: 'after-activity-run', beforeAck: 'before-activity-ack', afterAck: 'after-activity-ack' },
   );
 }
 

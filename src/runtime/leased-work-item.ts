@@ -18,17 +18,29 @@ export interface LeasedWorkOptions {
   claimTurn?: { knownHistory: KnownHistory; run: (item: OrchestrationItem) => void };
 }
 
+/** A locked work item and when the request that locked it was sent (`performance.now()`). */
+export interface LeasedItem extends LockedWorkItem {
+  lockedAt: number;
+}
+
 export async function runLeasedWorkItem(
-  locked: LockedWorkItem,
+  locked: LeasedItem,
   opts: LeasedWorkOptions,
-  /** Runs the work and returns its completion message; it reports its own failures. */
-  execute: (signal: AbortSignal) => Promise<OrchestratorMessage>,
-  points: { afterRun?: KillPoint; beforeAck: KillPoint; afterAck: KillPoint },
+  /**
+   * Runs the work and returns its completion message; it reports its own failures. `fence`
+   * throws LockLostError when the lease is gone: call it right before each side effect.
+   */
+  execute: (signal: AbortSignal, fence: () => Promise<void>) => Promise<OrchestratorMessage>,
+  points: { beforeRun: KillPoint; afterRun?: KillPoint; beforeAck: KillPoint; afterAck: KillPoint },
 ): Promise<void> {
-  const lease = new LeaseKeeper({ ...opts, lockToken: locked.lockToken, instanceId: locked.item.instanceId });
+  const lease = new LeaseKeeper({ ...opts, lockToken: locked.lockToken, instanceId: locked.item.instanceId, lockedAt: locked.lockedAt });
   let completion: OrchestratorMessage;
   try {
-    completion = await execute(lease.controller.signal);
+    killPoint(points.beforeRun);
+    completion = await execute(lease.controller.signal, () => lease.confirm());
+  } catch (err) {
+    if (err instanceof LockLostError) return; // fenced: another worker owns the item now
+    throw err;
   } finally {
     lease.stop();
   }

@@ -3,11 +3,11 @@
  * together with its LlmCompleted/LlmFailed message. The replay never calls a provider.
  */
 import { DuroxideError, toErrorDetails } from './errors.js';
+import { LockLostError } from '../store/errors.js';
 import type { Json } from './history.js';
-import { runLeasedWorkItem, type LeasedWorkOptions } from './leased-work-item.js';
+import { runLeasedWorkItem, type LeasedItem, type LeasedWorkOptions } from './leased-work-item.js';
 import type { LlmWorkItem, OrchestratorMessage } from './messages.js';
 import type { LlmProvider, LlmRequest } from '../llm/provider.js';
-import type { LockedWorkItem } from '../store/store.js';
 
 export class LlmProviderNotConfiguredError extends DuroxideError {
   constructor(name: string, known: string[]) {
@@ -23,17 +23,18 @@ export interface LlmWorkerOptions extends LeasedWorkOptions {
   recordPrompts: boolean;
 }
 
-export async function runLlmItem(locked: LockedWorkItem, opts: LlmWorkerOptions): Promise<void> {
+export async function runLlmItem(locked: LeasedItem, opts: LlmWorkerOptions): Promise<void> {
   const item = locked.item as LlmWorkItem;
   const base = { instanceId: item.instanceId, executionId: item.executionId, sourceEventId: item.eventId };
   await runLeasedWorkItem(
     locked,
     opts,
-    async (signal): Promise<OrchestratorMessage> => {
+    async (signal, fence): Promise<OrchestratorMessage> => {
+      await fence(); // never bill a call whose lease another worker may hold now
       try {
         const provider = opts.providers.get(item.provider);
         if (!provider) throw new LlmProviderNotConfiguredError(item.provider, [...opts.providers.keys()]);
-        const response = await provider.complete({ ...(item.request as unknown as LlmRequest), signal });
+        const response = await provider.complete({ ...(item.request as unknown as LlmRequest), signal, beforeAttempt: fence });
         return {
           kind: 'LlmCompleted',
           ...base,
@@ -43,10 +44,11 @@ export async function runLlmItem(locked: LockedWorkItem, opts: LlmWorkerOptions)
           ...(opts.recordPrompts ? { raw: { text: response.text, finishReason: response.finishReason } as Json } : {}),
         };
       } catch (err) {
+        if (err instanceof LockLostError) throw err;
         const usage = (err as { usage?: { input: number; output: number } }).usage;
         return { kind: 'LlmFailed', ...base, error: toErrorDetails(err), ...(usage ? { tokensUsed: usage } : {}) };
       }
     },
-    { beforeAck: 'before-llm-ack', afterAck: 'after-llm-ack' },
+    { beforeRun: 'before-llm-call', beforeAck: 'before-llm-ack', afterAck: 'after-llm-ack' },
   );
 }

@@ -11,13 +11,17 @@ import { Client } from './client.js';
 import { Dispatcher } from './dispatcher.js';
 import { ExecutionCache } from './execution-cache.js';
 import { killPoint } from './kill-hook.js';
+import type { LeasedItem } from './leased-work-item.js';
+import type { WorkQueueName } from './messages.js';
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './json-value.js';
 import { TurnProcessor } from './turn-processor.js';
 import { LockLostError } from '../store/errors.js';
 import { ToolRegistry } from '../tools/registry.js';
 import { registerDecorated } from '../tools/register-decorated.js';
 import type { AnyClass } from '../tools/metadata.js';
-import type { LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store } from '../store/store.js';
+import type { OrchestrationItem, QueueName, RateLimitRequest, Store } from '../store/store.js';
 import { ReliableProvider, type ReliabilityOptions } from '../llm/reliable-provider.js';
 
 export interface Logger {
@@ -95,7 +99,7 @@ export class Runtime {
   /** Work taken on ack (fetch-on-ack) rather than through a dispatcher's fetch. */
   private readonly direct = new Set<Promise<void>>();
   private directActivities = 0;
-  private activityWork: ((item: LockedWorkItem) => Promise<void>) | null = null;
+  private activityWork: ((item: LeasedItem) => Promise<void>) | null = null;
 
   constructor(options: RuntimeOptions) {
     if (!options?.store) throw new TypeError('new Runtime({ store }): a store is required (e.g. new SqliteStore())');
@@ -114,6 +118,8 @@ export class Runtime {
       recordPrompts: options.recordPrompts ?? false,
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     };
+    // Every work item in flight listens for shutdown: many listeners are expected here.
+    setMaxListeners(0, this.shutdown$.signal);
     this.llmProviders = wrapProviders(providerMap(options.llm), options.llmReliability, this.store);
   }
 
@@ -175,7 +181,7 @@ export class Runtime {
     const claimTurn = this.store.ackWorkItemAndLockInstance
       ? { claimTurn: { knownHistory: this.knownHistory, run: (turn: OrchestrationItem) => this.runDirect(this.runTurn(turns, turn)) } }
       : {};
-    const runActivity = (item: LockedWorkItem) =>
+    const runActivity = (item: LeasedItem) =>
       runActivityItem(item, {
         store: this.store,
         activities: this.activities,
@@ -188,24 +194,24 @@ export class Runtime {
         ...claimTurn,
       });
     this.activityWork = runActivity;
-    const activityWorker = new Dispatcher<LockedWorkItem>({
+    const activityWorker = new Dispatcher<LeasedItem>({
       name: 'activity',
       concurrency: this.opts.activityConcurrency,
       idleMaxMs: this.opts.idlePollMs,
       notified: notified,
-      fetch: () => this.store.fetchWorkItem('activity', this.opts.lockMs),
+      fetch: () => this.fetchWork('activity'),
       handle: runActivity,
       onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
     });
     this.dispatchers = [orchestrator, activityWorker];
     const byQueue: Partial<Record<QueueName, Dispatcher<any>>> = { orchestrator, activity: activityWorker };
     if (this.llmProviders.size > 0) {
-      const llmWorker = new Dispatcher<LockedWorkItem>({
+      const llmWorker = new Dispatcher<LeasedItem>({
         name: 'llm',
         concurrency: this.opts.llmConcurrency,
         idleMaxMs: this.opts.idlePollMs,
         notified: notified,
-        fetch: () => this.store.fetchWorkItem('llm', this.opts.lockMs),
+        fetch: () => this.fetchWork('llm'),
         handle: (item) =>
           runLlmItem(item, {
             store: this.store,
@@ -237,6 +243,13 @@ export class Runtime {
     if (opts.closeStore) await this.store.close();
   }
 
+  /** Takes a work item, noting when the lock was requested: its lease runs from then. */
+  private async fetchWork(queue: WorkQueueName): Promise<LeasedItem | null> {
+    const lockedAt = performance.now();
+    const item = await this.store.fetchWorkItem(queue, this.opts.lockMs);
+    return item && { ...item, lockedAt };
+  }
+
   private readonly knownHistory = (instanceId: string) => this.cache?.known(instanceId);
 
   private async runTurn(turns: TurnProcessor, item: OrchestrationItem): Promise<void> {
@@ -250,12 +263,14 @@ export class Runtime {
       return;
     }
     killPoint('before-turn-ack');
-    let taken: LockedWorkItem[] = [];
+    let taken: LeasedItem[] = [];
     try {
       // Fetch-on-ack: take the new activities this process has room for in the same round trip.
       const room = this.activityRoom(result.commit.workItems);
       if (room > 0 && this.store.ackOrchestrationItemAndLockWork) {
-        taken = await this.store.ackOrchestrationItemAndLockWork(item.lockToken, result.commit, this.opts.lockMs, room);
+        const lockedAt = performance.now();
+        const locked = await this.store.ackOrchestrationItemAndLockWork(item.lockToken, result.commit, this.opts.lockMs, room);
+        taken = locked.map((w) => ({ ...w, lockedAt }));
       } else {
         await this.store.ackOrchestrationItem(item.lockToken, result.commit);
       }
