@@ -1,4 +1,8 @@
-/** The same workload on DBOS Transact: a workflow of 10 steps, `count` workflows at once. */
+/**
+ * The same workload on DBOS Transact: a workflow of 10 steps, `count` workflows at once.
+ * Prints the wall-clock time (epoch ms) just before the first workflow starts; the bench
+ * reads when the last one finished from DBOS's own workflow table, as it does for ours.
+ */
 import { DBOS } from '@dbos-inc/dbos-sdk';
 
 const [url, countArg] = process.argv.slice(2);
@@ -13,10 +17,9 @@ const ten = DBOS.registerWorkflow(
   { name: 'ten' },
 );
 await DBOS.launch();
-const t0 = performance.now();
+const startedAtMs = Date.now();
 const handles = await Promise.all(Array.from({ length: count }, () => DBOS.startWorkflow(ten)()));
 await Promise.all(handles.map((h) => h.getResult()));
-const seconds = (performance.now() - t0) / 1000;
 await DBOS.shutdown();
-console.log(JSON.stringify({ seconds }));
+console.log(JSON.stringify({ startedAtMs }));
 process.exit(0);
