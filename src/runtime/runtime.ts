@@ -9,7 +9,7 @@ import { runLlmItem } from './llm-worker.js';
 import type { LlmProvider } from '../llm/provider.js';
 import { Client } from './client.js';
 import { Dispatcher } from './dispatcher.js';
-import { ExecutionCache } from './execution-cache.js';
+import { ExecutionCache, type ExecutionCacheLimits } from './execution-cache.js';
 import { killPoint } from './kill-hook.js';
 import type { LeasedItem } from './leased-work-item.js';
 import type { WorkQueueName } from './messages.js';
@@ -68,8 +68,11 @@ export interface RuntimeOptions {
   idlePollMs?: number;
   /** Deliveries of a turn's messages before the instance fails as poison (default 10). */
   maxAttempts?: number;
-  /** Keep running orchestrations in memory between turns (default true, 1,000 entries). */
-  executionCache?: boolean | { maxEntries: number };
+  /**
+   * Keep running orchestrations in memory between turns (default true: at most 1,000
+   * instances and 128 MiB of history, as JSON; least recently used go first).
+   */
+  executionCache?: boolean | Partial<ExecutionCacheLimits>;
   /**
    * Largest value (input, output, activity result, event data) stored in history, as UTF-8
    * JSON (default 16 MiB). A larger one fails at the call with PayloadTooLargeError.
@@ -106,7 +109,7 @@ export class Runtime {
     this.store = options.store;
     this.logger = options.logger ?? consoleLogger;
     const cacheOpt = options.executionCache ?? true;
-    this.cache = cacheOpt === false ? null : new ExecutionCache(cacheOpt === true ? 1000 : cacheOpt.maxEntries);
+    this.cache = cacheOpt === false ? null : new ExecutionCache(cacheOpt === true ? {} : cacheOpt);
     this.opts = {
       orchestrationConcurrency: options.orchestrationConcurrency ?? 4,
       activityConcurrency: options.activityConcurrency ?? 32,
@@ -229,6 +232,11 @@ export class Runtime {
     }
     this.unsubscribe = this.store.onWork?.((queue) => byQueue[queue]?.wake()) ?? null;
     for (const d of this.dispatchers) d.start();
+  }
+
+  /** What the execution cache holds now (null when it is off). */
+  executionCacheStats(): { entries: number; bytes: number } | null {
+    return this.cache ? { entries: this.cache.size, bytes: this.cache.bytes } : null;
   }
 
   /** Stops fetching, lets in-flight work finish, and releases the store's resources if asked. */

@@ -9,7 +9,7 @@
  * at a large cost in throughput.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { HistoryEvent } from '../runtime/history.js';
@@ -35,9 +35,13 @@ export interface SqliteStoreOptions {
   synchronous?: 'normal' | 'full';
   /** How long a transaction waits for another process's lock (default 5,000 ms). */
   busyTimeoutMs?: number;
+  /** Where the store says what it did on its own (default: console.warn). */
+  logger?: { warn(message: string, fields?: Record<string, unknown>): void };
 }
 
 const FORMAT_MARKER = 'duroxide-llm';
+/** `PRAGMA application_id` of our files ("DROX"): recognised from the header alone. */
+const APPLICATION_ID = 0x44524f58;
 const SCHEMA_VERSION = 1;
 
 const MIGRATIONS: Record<number, string> = {
@@ -105,11 +109,13 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly listeners = new Set<(q: QueueName) => void>();
   private opening: Promise<void> | null = null;
+  private readonly logger: NonNullable<SqliteStoreOptions['logger']>;
 
   constructor(opts: SqliteStoreOptions = {}) {
     this.path = resolve(opts.path ?? '.duroxide/duroxide.db');
     this.synchronous = opts.synchronous ?? 'normal';
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
+    this.logger = opts.logger ?? { warn: (m) => console.warn(m) };
   }
 
   init(): Promise<void> {
@@ -412,6 +418,7 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${this.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
       db.transaction(() => {
         db.exec(`CREATE TABLE IF NOT EXISTS duroxide_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
         db.prepare(`INSERT OR IGNORE INTO duroxide_meta (key, value) VALUES ('format', ?)`).run(FORMAT_MARKER);
@@ -430,12 +437,53 @@ export class SqliteStore implements Store {
     this.database = db;
   }
 
-  /** Refuses, without writing a byte, a file that is not a duroxide-llm database. */
+  /**
+   * Refuses, without writing a byte or creating a file beside it, a file that is not a
+   * duroxide-llm database. Ours carry APPLICATION_ID in the header; any other file is
+   * inspected through an in-memory copy, so SQLite never creates `-wal`/`-shm` next to it.
+   */
   private checkExistingFile(): void {
-    if (!existsSync(this.path) || statSync(this.path).size === 0) return;
+    if (!existsSync(this.path)) return;
+    if (statSync(this.path).size === 0) {
+      this.logger.warn(`duroxide: ${this.path} is an empty file; SqliteStore is creating its database in it.`);
+      return;
+    }
+    const header = Buffer.alloc(100);
+    const fd = openSync(this.path, 'r');
+    let read: number;
+    try {
+      read = readSync(fd, header, 0, 100, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (read < 100 || header.subarray(0, 16).toString('latin1') !== 'SQLite format 3\u0000') {
+      throw new StoreFormatError(
+        `${this.path} is not a SQLite database (its header says otherwise). It was left untouched; ` +
+          'point SqliteStore at another path (the default is .duroxide/duroxide.db).',
+      );
+    }
+    if (header.readUInt32BE(68) === APPLICATION_ID) return this.checkOurs();
+    this.checkCopy(readFileSync(this.path));
+  }
+
+  /** Our file: refuse only a schema newer than this version knows. */
+  private checkOurs(): void {
+    const db = new Database(this.path, { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare(`SELECT value FROM duroxide_meta WHERE key = 'schema_version'`).get() as Row | undefined;
+      if (row && Number(row.value) > SCHEMA_VERSION) throw this.newerSchema(Number(row.value));
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Any other SQLite file, read from a copy in memory (WAL flags cleared: its WAL is not there). */
+  private checkCopy(bytes: Buffer): void {
+    bytes[18] = 1;
+    bytes[19] = 1;
     let db: Database.Database | null = null;
     try {
-      db = new Database(this.path, { readonly: true, fileMustExist: true });
+      db = new Database(bytes);
       const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Row[]).map((r) => r.name as string);
       if (tables.length === 0) return;
       if (!tables.includes('duroxide_meta')) {
@@ -450,7 +498,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       if (err instanceof StoreFormatError) throw err;
       throw new StoreFormatError(
-        `${this.path} is not a SQLite database (${(err as Error).message}). It was left untouched; ` +
+        `${this.path} is not a readable SQLite database (${(err as Error).message}). It was left untouched; ` +
           'point SqliteStore at another path (the default is .duroxide/duroxide.db).',
       );
     } finally {
