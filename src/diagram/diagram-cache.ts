@@ -33,7 +33,7 @@ export interface StoredExtraction {
 }
 
 /** Bump when the extractor draws the same code differently. */
-export const EXTRACTOR_VERSION = 1;
+export const EXTRACTOR_VERSION = 2;
 
 export function cacheKey(parts: { irHash: string; format: DiagramFormat; provider: string; model: string }): string {
   return createHash('sha256')

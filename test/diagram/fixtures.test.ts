@@ -4,11 +4,13 @@
  * a missing snapshot is written locally, but fails in CI, like a changed one.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractOrchestrations } from '../../src/diagram/extractor.js';
+import { validateDiagram } from '../../src/diagram/diagram-validation.js';
+import { hasPlantUml, plantUmlSyntax } from '../../src/diagram/formats/plantuml.js';
 import { parseMermaid, stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
 import { DIAGRAM_FORMATS, FORMAT_EXTENSION, renderDiagram } from '../../src/diagram/render.js';
 import { requireTool, inCI } from '../support/required-tool.js';
@@ -53,16 +55,22 @@ describe('fixtures', () => {
         snapshot(`${base}.ir.json`, JSON.stringify(doc, null, 2) + '\n');
       });
 
-      it('its DOT renderings lay out with Graphviz', (ctx) => {
+      it('its DOT renderings lay out with Graphviz, without a warning', (ctx) => {
         requireTool(ctx, 'Graphviz `dot`', hasDot, 'apt-get install graphviz');
         for (const flow of result.flows) {
-          const svg = execFileSync('dot', ['-Tsvg'], { input: renderDiagram(flow, 'dot'), encoding: 'utf8' });
-          expect(svg).toContain('<svg');
+          const run = spawnSync('dot', ['-Tsvg'], { input: renderDiagram(flow, 'dot'), encoding: 'utf8' });
+          expect(run.stderr).toBe('');
+          expect(run.stdout).toContain('<svg');
         }
       });
 
+      it('its PlantUML renderings are read by PlantUML itself', (ctx) => {
+        requireTool(ctx, 'PlantUML', hasPlantUml(), 'apt-get install plantuml');
+        for (const flow of result.flows) expect(plantUmlSyntax(renderDiagram(flow, 'plantuml'))).toBeNull();
+      });
+
       for (const format of DIAGRAM_FORMATS) {
-        it(`renders ${format} as reviewed, and it is valid`, async () => {
+        it(`renders ${format} as reviewed; it parses and has the IR's structure`, async () => {
           const text = result.flows.map((f) => renderDiagram(f, format)).join(format === 'plantuml' ? '\n' : '\n%% ---\n');
           snapshot(`${base}.${FORMAT_EXTENSION[format]}`, text);
           for (const flow of result.flows) {
@@ -70,6 +78,8 @@ describe('fixtures', () => {
             if (format === 'mermaid' || format === 'sequence') expect(await parseMermaid(one)).toBeNull();
             if (format === 'dot') expect(() => dotparser(one)).not.toThrow();
             if (format === 'plantuml') expect(one).toMatch(/^@startuml[\s\S]*@enduml\n$/);
+            // The deterministic diagrams pass the check LLM diagrams must pass.
+            expect((await validateDiagram(one, format, flow)).errors).toEqual([]);
           }
         });
       }
@@ -95,5 +105,15 @@ describe('fixtures', () => {
     expect(ir).not.toContain('Draft a reply');
     expect(ir).not.toContain('Is this urgent');
     expect(ir).toContain('LLM sentiment');
+  });
+
+  it('shows the string literals a condition compares, and no other', () => {
+    const r = extractOrchestrations(readFileSync(join(FIXTURES, 'string-literals.ts'), 'utf8'), 'x.ts');
+    const ir = JSON.stringify(r.flows);
+    expect(ir).toContain('ticket.priority === \\"urgent\\"');
+    expect(ir).toContain('case \\"refund\\"');
+    expect(ir).toContain('case \\"bug\\"');
+    expect(ir).not.toContain('Secret prompt');
+    expect(ir).not.toContain('Draft a private answer');
   });
 });

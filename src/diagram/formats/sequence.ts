@@ -56,11 +56,17 @@ class SequenceWriter {
     }
   }
 
-  /** Out edges without handled failure edges. */
+  /** Out edges without handled failure edges, one per target. */
   private next(id: string): FlowEdge[] {
-    return this.out.get(id)!.filter((e) => !(isFailure(e, this.byId.get(e.to)) && this.handled.has(e.to)));
+    const edges = this.out.get(id)!.filter((e) => !(isFailure(e, this.byId.get(e.to)) && this.handled.has(e.to)));
+    return edges.filter((e, i) => edges.findIndex((x) => x.to === e.to) === i);
   }
 
+  /**
+   * A try region: `alt <step> succeeds` / `else <step> fails` with the catch's steps. When the
+   * failure path joins the normal one (a finally), `critical` / `option ... fails` instead,
+   * and the finally steps follow once.
+   */
   private tryBlock(first: string, handler: string, stop: string, depth: number, stops: Set<string>): string {
     this.handled.add(handler);
     const risky = this.flow.graph.edges.filter((e) => e.to === handler && isFailure(e, this.byId.get(handler))).map((e) => e.from);
@@ -68,10 +74,11 @@ class SequenceWriter {
     while (exit !== EXIT && exit !== stop && this.reaches(exit, risky, first)) exit = this.ipdom.get(exit) ?? EXIT;
     const name = risky.length === 1 ? esc(nodeText(this.byId.get(first)!)) : 'a step';
     const inner = new Set([...stops, stop]);
-    this.open('alt', `${risky.length === 1 ? name : 'every step'} succeeds`, depth);
+    const joins = exit === handler || this.reaches(exit, [handler], first, true);
+    this.line(`${joins ? 'critical' : 'alt'} ${risky.length === 1 ? name : 'every step'} succeeds`, depth);
     this.region(first, exit, depth + 1, inner);
-    this.line(`else ${name} fails`, depth);
-    this.region(handler, exit, depth + 1, inner);
+    this.line(`${joins ? 'option' : 'else'} ${name} fails`, depth);
+    if (!joins) this.region(handler, exit, depth + 1, inner);
     this.line('end', depth);
     return exit;
   }
@@ -144,8 +151,8 @@ class SequenceWriter {
     }
   }
 
-  /** Whether `from` reaches any of `targets` without passing `through`. */
-  private reaches(from: string, targets: string[], through: string): boolean {
+  /** Whether `from` reaches any of `targets` without passing `through` (over normal edges only, if asked). */
+  private reaches(from: string, targets: string[], through: string, normalOnly = false): boolean {
     const seen = new Set<string>([through]);
     const queue = [from];
     while (queue.length) {
@@ -153,7 +160,7 @@ class SequenceWriter {
       if (targets.includes(x) && x !== through) return true;
       if (seen.has(x) && x !== from) continue;
       seen.add(x);
-      for (const e of this.out.get(x) ?? []) if (!seen.has(e.to)) queue.push(e.to);
+      for (const e of this.out.get(x) ?? []) if (!seen.has(e.to) && !(normalOnly && isFailure(e, this.byId.get(e.to)))) queue.push(e.to);
     }
     return false;
   }
