@@ -35,6 +35,7 @@ import {
 } from './history.js';
 import type { OrchestratorMessage, WorkItem } from './messages.js';
 import { HistoryIndex } from './history-index.js';
+import { runInTurn } from './turn-scope.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson } from './json-value.js';
 import type { ContextItem, OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
 import type { ToolDefinition } from '../tools/registry.js';
@@ -191,7 +192,8 @@ export class Replayer {
   private async runCode(): Promise<void> {
     let result: Promise<unknown>;
     try {
-      result = Promise.resolve(this.fn(this.ctx, this.started.input));
+      const scope = { where: () => this.where(), report: (err: Error) => this.fail(err) };
+      result = Promise.resolve(runInTurn(scope, () => this.fn(this.ctx, this.started.input)));
     } catch (err) {
       result = Promise.reject(err);
     }
