@@ -136,6 +136,29 @@ for (const kind of kinds) {
       }
     });
 
+    for (const point of ['before-activity-ack:2', 'before-turn-ack:3']) {
+      it(`frozen at ${point} past its lease: its late commit is refused, and every turn and completion is recorded once`, async () => {
+        const { spec, open } = newStore();
+        const effects = join(dir, `effects-${n++}.txt`);
+        const frozen = spawnWorker(spec, effects, 'http://127.0.0.1:1/v1', 'start:chain:1', { DUROXIDE_PAUSE_AT: point });
+        await stopped(frozen.child.pid!);
+        const rescuer = spawnWorker(spec, effects, 'http://127.0.0.1:1/v1', 'resume');
+        await rescuer.exited;
+        frozen.child.kill('SIGCONT');
+        await frozen.exited;
+        const h = await history(open, 'chain-0');
+        expect(h.map((e) => e.eventId)).toEqual(h.map((_, i) => i + 1)); // no event written twice
+        expect(h.filter((e) => e.kind === 'ActivityScheduled')).toHaveLength(3);
+        expect(h.filter((e) => e.kind === 'ActivityCompleted')).toHaveLength(3);
+        expect(h.filter((e) => e.kind === 'OrchestrationCompleted')).toEqual([expect.objectContaining({ output: 3 })]);
+        const runs = lines(effects).map((l) => l.split('|')[2]);
+        // At least once: only an activity whose completion was not recorded may run again.
+        expect(runs.filter((s) => s === '0')).toHaveLength(1);
+        expect(runs.filter((s) => s === '2')).toHaveLength(1);
+        expect(runs.filter((s) => s === '1').length).toBe(point.startsWith('before-activity-ack') ? 2 : 1);
+      });
+    }
+
     it('frozen in the middle of an activity: its AbortSignal fires on waking and its late result is refused', async () => {
       const { spec, open } = newStore();
       const effects = join(dir, `effects-${n++}.txt`);
