@@ -20,7 +20,8 @@ const SOURCE = /\.(m|c)?[jt]sx?$/;
 
 export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined> = (options = {}, meta) => {
   const project = new DiagramProject(options);
-  const byName = new Map<string, GeneratedDiagram>();
+  /** slug -> its renderings, the primary format first. */
+  const bySlug = new Map<string, GeneratedDiagram[]>();
   let ready: Promise<void> | null = null;
   const allowVirtualScheme = meta.framework !== 'webpack' && meta.framework !== 'rspack';
   const shouldLower = options.lowerDecorators ?? meta.framework === 'vite';
@@ -34,8 +35,8 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
     const files = project.listFiles();
     const result = await project.run(files);
     watched = project.filesWithOrchestrations();
-    byName.clear();
-    for (const d of result.diagrams) byName.set(d.slug, d);
+    bySlug.clear();
+    for (const d of result.renderings) bySlug.set(d.slug, [...(bySlug.get(d.slug) ?? []), d]);
     return result.warnings;
   }
 
@@ -66,13 +67,13 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
       await ready;
       // Diagram modules depend on the orchestration files: watch mode rebuilds them on edits.
       for (const file of watched) this.addWatchFile(file);
-      if (parsed.slug === null) return diagramsIndexCode([...byName.values()]);
-      const d = byName.get(parsed.slug);
-      if (!d) {
-        this.warn(`~duroxide/diagrams/${parsed.slug}: no orchestration with that name (known: ${[...byName.keys()].join(', ') || 'none'})`);
-        return diagramModuleCode(undefined, parsed.slug);
+      if (parsed.slug === null) return diagramsIndexCode([...bySlug.values()].map((r) => r[0]));
+      const renderings = bySlug.get(parsed.slug);
+      if (!renderings) {
+        this.warn(`~duroxide/diagrams/${parsed.slug}: no orchestration with that name (known: ${[...bySlug.keys()].join(', ') || 'none'})`);
+        return diagramModuleCode([], parsed.slug);
       }
-      return diagramModuleCode(d, parsed.slug);
+      return diagramModuleCode(renderings, parsed.slug);
     },
 
     // Filters the bundler applies natively (Rolldown, Rollup, Vite): files that cannot hold an

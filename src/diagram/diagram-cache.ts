@@ -1,84 +1,98 @@
 /**
- * The diagram cache: one file per entry in a committable folder, keyed by the hash of what a
- * diagram depends on (IR, format, provider and model, prompt and IR schema versions — not
- * the package version). Writes are atomic (temp file + rename), so concurrent builds sharing
- * the folder never see half an entry; a corrupt entry is ignored and rebuilt.
+ * The diagram cache: a committable folder with one entry per orchestration and format
+ * (`<slug>.<format>.json`), holding the diagram and what it was drawn from (IR hash, prompt and
+ * IR schema versions, provider and model) — no times, so the folder changes only when a diagram
+ * does. An entry is used when it matches the IR; when an LLM is configured, only if that same
+ * provider and model drew it (else it is asked again). Entries no orchestration uses are pruned.
+ * Writes are atomic; a corrupt entry is ignored and rebuilt.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivityDiagramMeta, ExtractionWarning } from './extractor.js';
-import { IR_SCHEMA_VERSION, type OrchestrationFlow } from './flow-graph.js';
-import type { DiagramFormat } from './render.js';
+import { writeAtomic } from './atomic-write.js';
+import { IR_SCHEMA_VERSION } from './flow-graph.js';
+import type { DiagramFormat } from './formats/index.js';
 
 /** Bump when the diagram prompt changes meaning. */
-export const PROMPT_VERSION = 1;
+export const PROMPT_VERSION = 2;
 
 export interface CacheEntry {
-  key: string;
+  name: string;
   format: DiagramFormat;
-  diagram: string;
-  /** `llm` (validated model output) or `deterministic`. */
-  source: 'llm' | 'deterministic';
   irHash: string;
-  model?: string;
+  promptVersion: number;
+  schemaVersion: number;
+  /** `llm` (validated model output) or `deterministic` (the model's answers were rejected). */
+  source: 'llm' | 'deterministic';
+  provider: string;
+  model: string;
+  diagram: string;
 }
 
-export interface StoredExtraction {
-  /** sha256 of (file path, content, IR schema version, extractor version). */
-  contentHash: string;
-  flows: OrchestrationFlow[];
-  activities: [string, ActivityDiagramMeta][];
-  warnings: ExtractionWarning[];
+export interface CacheLookup {
+  slug: string;
+  format: DiagramFormat;
+  irHash: string;
+  /** The configured LLM, or null: then any provider's entry for this IR is used. */
+  llm: { provider: string; model: string } | null;
 }
 
-/** Bump when the extractor draws the same code differently. */
-export const EXTRACTOR_VERSION = 2;
-
-export function cacheKey(parts: { irHash: string; format: DiagramFormat; provider: string; model: string }): string {
-  return createHash('sha256')
-    .update(JSON.stringify([parts.irHash, parts.format, parts.provider, parts.model, PROMPT_VERSION, IR_SCHEMA_VERSION]))
-    .digest('hex');
-}
+const ENTRY = /^([a-z0-9-]+)\.([a-z]+)\.json$/;
+/** Files earlier versions kept here: hash-named entries, extractions, the stat manifest. */
+const OLD_FILES = /^([0-9a-f]{32}|x-[0-9a-f]{32}|manifest)\.json$/;
 
 export class DiagramCache {
   constructor(readonly dir: string) {}
 
-  get(key: string): CacheEntry | undefined {
+  get(q: CacheLookup): CacheEntry | undefined {
+    let entry: CacheEntry;
     try {
-      const entry = JSON.parse(readFileSync(this.path(key), 'utf8')) as CacheEntry;
-      return entry.key === key && typeof entry.diagram === 'string' ? entry : undefined;
+      entry = JSON.parse(readFileSync(this.path(q.slug, q.format), 'utf8')) as CacheEntry;
     } catch {
       return undefined; // missing or corrupt: rebuilt by the caller
     }
+    if (typeof entry.diagram !== 'string' || entry.irHash !== q.irHash || entry.format !== q.format) return undefined;
+    if (entry.promptVersion !== PROMPT_VERSION || entry.schemaVersion !== IR_SCHEMA_VERSION) return undefined;
+    if (q.llm && (entry.provider !== q.llm.provider || entry.model !== q.llm.model)) return undefined;
+    return entry;
   }
 
-  set(entry: CacheEntry): void {
-    mkdirSync(this.dir, { recursive: true });
-    const tmp = `${this.path(entry.key)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, JSON.stringify(entry, null, 2) + '\n');
-    renameSync(tmp, this.path(entry.key));
+  set(slug: string, entry: Omit<CacheEntry, 'promptVersion' | 'schemaVersion'>): void {
+    const full: CacheEntry = { ...entry, promptVersion: PROMPT_VERSION, schemaVersion: IR_SCHEMA_VERSION };
+    writeAtomic(this.path(slug, entry.format), JSON.stringify(full, null, 2) + '\n');
   }
 
-  /** A stored extraction of a file with this content hash (the warm path skips parsing). */
-  getExtraction(contentHash: string): StoredExtraction | undefined {
+  /** Removes entries of orchestrations that are gone or changed, and leftovers of older versions. */
+  prune(current: Map<string, string>): string[] {
+    let files: string[];
     try {
-      const e = JSON.parse(readFileSync(join(this.dir, `x-${contentHash.slice(0, 32)}.json`), 'utf8')) as StoredExtraction;
-      return e.contentHash === contentHash ? e : undefined;
+      files = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const f of files) {
+      const m = ENTRY.exec(f);
+      let stale = OLD_FILES.test(f);
+      if (m) {
+        const hash = current.get(m[1]);
+        stale = hash === undefined || this.irHashOf(f) !== hash;
+      }
+      if (!stale) continue;
+      rmSync(join(this.dir, f), { force: true });
+      removed.push(f);
+    }
+    return removed;
+  }
+
+  private irHashOf(file: string): string | undefined {
+    try {
+      return (JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as CacheEntry).irHash;
     } catch {
       return undefined;
     }
   }
 
-  setExtraction(e: StoredExtraction): void {
-    mkdirSync(this.dir, { recursive: true });
-    const path = join(this.dir, `x-${e.contentHash.slice(0, 32)}.json`);
-    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, JSON.stringify(e) + '\n');
-    renameSync(tmp, path);
-  }
-
-  private path(key: string): string {
-    return join(this.dir, `${key.slice(0, 32)}.json`);
+  private path(slug: string, format: DiagramFormat): string {
+    return join(this.dir, `${slug}.${format}.json`);
   }
 }

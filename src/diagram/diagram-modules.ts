@@ -1,8 +1,12 @@
-/** The importable diagram modules: ids, and the code each one exports. */
-import type { GeneratedDiagram } from './generate-diagrams.js';
+/**
+ * The importable diagram modules: ids, what each one exports, and the code. The generated
+ * `.d.ts` declares the same export list, so every named export type-checks.
+ */
+import type { GeneratedDiagram } from './diagram-sourcing.js';
 
 const PREFIX = '~duroxide/diagrams';
 const VIRTUAL = 'virtual:duroxide/diagrams';
+export const MODULE_PREFIXES = [PREFIX, VIRTUAL] as const;
 
 /** `~duroxide/diagrams[/<slug>]` or `virtual:duroxide/diagrams[/<slug>]` (with an optional `.js`). */
 export function parseDiagramId(id: string): { slug: string | null; scheme: 'tilde' | 'virtual'; canonicalId: string } | null {
@@ -17,13 +21,33 @@ export function parseDiagramId(id: string): { slug: string | null; scheme: 'tild
   return null;
 }
 
-export function diagramModuleCode(d: GeneratedDiagram | undefined, slug: string): string {
+export interface ModuleExport {
+  /** `default` or the export's name. */
+  name: string;
+  value: unknown;
+  /** Its TypeScript type, for the generated `.d.ts`. */
+  type: string;
+}
+
+/** The exports of `~duroxide/diagrams/<slug>`: `renderings` holds every format drawn, the first is the default. */
+export function moduleExports(renderings: GeneratedDiagram[], slug: string): ModuleExport[] {
+  const d = renderings[0];
+  const all = Object.fromEntries(renderings.map((r) => [r.format, r.diagram]));
+  const formats = renderings.map((r) => r.format);
   return [
-    `export default ${JSON.stringify(d?.diagram ?? '')};`,
-    `export const title = ${JSON.stringify(d?.title ?? d?.name ?? slug)};`,
-    `export const format = ${JSON.stringify(d?.format ?? 'mermaid')};`,
-    `export const name = ${JSON.stringify(d?.name ?? slug)};`,
-  ].join('\n');
+    { name: 'default', value: d?.diagram ?? '', type: 'string' },
+    { name: 'title', value: d?.title ?? d?.name ?? slug, type: 'string' },
+    { name: 'format', value: d?.format ?? 'mermaid', type: d ? JSON.stringify(d.format) : 'string' },
+    { name: 'name', value: d?.name ?? slug, type: 'string' },
+    { name: 'irHash', value: d?.irHash ?? '', type: 'string' },
+    { name: 'diagrams', value: all, type: `{ ${formats.map((f) => `readonly ${JSON.stringify(f)}: string;`).join(' ')} }`.replace('{  }', 'Record<string, string>') },
+  ];
+}
+
+export function diagramModuleCode(renderings: GeneratedDiagram[], slug: string): string {
+  return moduleExports(renderings, slug)
+    .map((e) => (e.name === 'default' ? `export default ${JSON.stringify(e.value)};` : `export const ${e.name} = ${JSON.stringify(e.value)};`))
+    .join('\n');
 }
 
 export function diagramsIndexCode(diagrams: GeneratedDiagram[]): string {

@@ -1,0 +1,175 @@
+/**
+ * `duroxide-llm diagram`: draws, checks (`--check`), prints the IR (`--format json`), embeds
+ * into Markdown (`--embed`), writes the hover `.d.ts` (`--dts`), previews (`--preview`) and
+ * compares with a git ref (`--diff`). Explicit flags beat the package.json "duroxide" block,
+ * which beats the defaults.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { DiagramOptions } from '../diagram/diagram-options.js';
+import { DiagramProject, type GeneratedDiagram } from '../diagram/generate-diagrams.js';
+import type { FlowGraphDocument, OrchestrationFlow } from '../diagram/flow-graph.js';
+import { DIAGRAM_FORMATS, formatSpec, isDiagramFormat, type DiagramFormat } from '../diagram/formats/index.js';
+import { diagramDiff } from './diagram-diff.js';
+import { previewDiagram } from './preview.js';
+
+export const USAGE = `Usage: duroxide-llm diagram [paths...] [options]
+
+Draws every orchestration found in the given files and folders (default: src).
+
+Options:
+  --format <f>    mermaid (default), sequence, dot, plantuml (several: mermaid,dot), or json (the FlowGraph IR on stdout)
+  --name <name>   only this orchestration
+  --output <dir>  where diagram files go (default docs/diagrams)
+  --check         exit 1 when a committed diagram is missing or no longer matches its code (no LLM needed)
+  --llm <mode>    off, auto (default: use OPENAI_API_KEY / ANTHROPIC_API_KEY when set) or required
+  --dts           also write the .d.ts of the diagram modules and the hover .d.ts (for tsc before a bundler runs)
+  --diff <ref>    compare every orchestration's flow with the one at a git ref; Markdown for a pull request; exit 1 when any changed
+  --embed <file>  refresh diagrams between <!-- duroxide:diagram NAME --> and <!-- /duroxide:diagram --> in a Markdown file
+  --preview       render the diagrams to SVG and PNG with Chromium (when installed)
+  --help          this text
+
+Flags beat the "duroxide" block of package.json, which beats the defaults.`;
+
+export class UsageError extends Error {}
+
+/** An orchestration named with --name that the sources do not define. */
+export class UnknownOrchestrationError extends Error {
+  constructor(name: string, known: string[]) {
+    super(`no orchestration named "${name}" (found: ${known.join(', ') || 'none'}); check --name and the paths given`);
+    this.name = 'UnknownOrchestrationError';
+  }
+}
+
+type Out = NodeJS.WritableStream;
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        name: { type: 'string' },
+        output: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        llm: { type: 'string' },
+        dts: { type: 'boolean', default: false },
+        diff: { type: 'string' },
+        embed: { type: 'string' },
+        preview: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** The explicit flags, as options that beat the package.json block. */
+function flagOptions(v: ReturnType<typeof parse>['values'], paths: string[] | undefined): DiagramOptions {
+  const o: DiagramOptions = {};
+  if (v.format && v.format !== 'json') {
+    const formats = v.format.split(',').map((f) => f.trim());
+    for (const f of formats) if (!isDiagramFormat(f)) throw new UsageError(`--format must be one of ${[...DIAGRAM_FORMATS, 'json'].join(', ')} (or several, comma-separated); got "${f}"`);
+    o.formats = formats as DiagramFormat[];
+  }
+  if (v.llm !== undefined) {
+    if (!['off', 'auto', 'required'].includes(v.llm)) throw new UsageError('--llm must be off, auto or required');
+    o.llm = v.llm as 'off' | 'auto' | 'required';
+  }
+  if (v.output) o.outputDir = v.output;
+  if (paths) o.include = paths;
+  if (!v.dts) o.dtsFile = false;
+  return o;
+}
+
+export async function diagramCommand(args: string[], out: Out, err: Out): Promise<number> {
+  const parsed = parse(args);
+  const v = parsed.values;
+  if (v.help) {
+    out.write(`${USAGE}\n`);
+    return 0;
+  }
+  const paths = parsed.positionals.length ? parsed.positionals : undefined;
+  for (const p of paths ?? []) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  const project = new DiagramProject({}, flagOptions(v, paths));
+  if (v.diff !== undefined) return diagramDiff(project, v.diff, v.name, out, err);
+  const files = project.listFiles();
+  if (v.format === 'json') return printIr(project, files, v.name, out, err);
+  if (v.check) return check(project, files, v.name, args, out, err);
+  return draw(project, files, v, !v.name && !paths, out, err);
+}
+
+function select(flows: OrchestrationFlow[], name: string | undefined): OrchestrationFlow[] {
+  const selected = flows.filter((f) => !name || f.name === name);
+  if (name && selected.length === 0) throw new UnknownOrchestrationError(name, flows.map((f) => f.name));
+  return selected;
+}
+
+function printIr(project: DiagramProject, files: string[], name: string | undefined, out: Out, err: Out): number {
+  const { flows, warnings } = project.collect(files);
+  for (const w of warnings) err.write(`warning: ${w}\n`);
+  const doc: FlowGraphDocument = { orchestrations: select(flows, name) };
+  out.write(`${JSON.stringify(doc, null, 2)}\n`);
+  return 0;
+}
+
+function check(project: DiagramProject, files: string[], name: string | undefined, args: string[], out: Out, err: Out): number {
+  if (name) select(project.collect(files).flows, name);
+  const { stale, missing, warnings } = project.check(files, name);
+  for (const w of warnings) err.write(`warning: ${w}\n`);
+  if (!stale.length && !missing.length) {
+    out.write('All diagrams are up to date.\n');
+    return 0;
+  }
+  if (missing.length) err.write(`Missing diagrams (never drawn, or deleted):\n${missing.map((s) => `  ${s}`).join('\n')}\n`);
+  if (stale.length) err.write(`Stale diagrams (the orchestration changed since they were drawn):\n${stale.map((s) => `  ${s}`).join('\n')}\n`);
+  err.write(`Run: ${['duroxide-llm', 'diagram', ...args.filter((a) => a !== '--check')].map(shellQuote).join(' ')}\n`);
+  return 1;
+}
+
+const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+async function draw(project: DiagramProject, files: string[], v: ReturnType<typeof parse>['values'], full: boolean, out: Out, err: Out): Promise<number> {
+  const { flows, warnings } = project.collect(files);
+  const selected = select(flows, v.name);
+  const progress = (err as { isTTY?: boolean }).isTTY && selected.length > 1;
+  const renderings = await project.draw(selected, warnings, (i, flow) => {
+    if (progress) err.write(`\r[${i + 1}/${selected.length}] ${flow.name}`.padEnd(60));
+  });
+  if (progress) err.write('\n');
+  for (const w of warnings) err.write(`warning: ${w}\n`);
+  const written = project.write(renderings);
+  // The cache is pruned only by a build that saw every orchestration.
+  if (full) project.prune(flows);
+  project.sources.saveManifest();
+  const primary = renderings.filter((d) => d.format === project.options.diagramFormat);
+  if (v.embed) embed(v.embed, primary, err);
+  for (const d of renderings) out.write(`${d.name} (${d.format}, ${d.source}) -> ${d.slug}\n`);
+  out.write(`${selected.length} orchestration(s), ${renderings.length} diagram(s), ${written.length} file(s) written${project.llmCalls ? `, ${project.llmCalls} LLM call(s)` : ''}.\n`);
+  if (v.preview) await preview(project, primary, out);
+  return 0;
+}
+
+/** Replaces the content between `<!-- duroxide:diagram NAME -->` and `<!-- /duroxide:diagram -->`. */
+function embed(file: string, diagrams: GeneratedDiagram[], err: Out): void {
+  const text = readFileSync(file, 'utf8');
+  const updated = text.replace(/(<!-- duroxide:diagram ([\w.-]+) -->)[\s\S]*?(<!-- \/duroxide:diagram -->)/g, (whole, open: string, name: string, close: string) => {
+    const d = diagrams.find((x) => x.name === name || x.slug === name);
+    if (!d) {
+      err.write(`warning: ${file}: no orchestration "${name}" to embed\n`);
+      return whole;
+    }
+    return `${open}\n\`\`\`${formatSpec(d.format).fence}\n${d.diagram.trimEnd()}\n\`\`\`\n${close}`;
+  });
+  if (updated !== text) writeFileSync(file, updated);
+}
+
+async function preview(project: DiagramProject, diagrams: GeneratedDiagram[], out: Out): Promise<void> {
+  for (const d of diagrams) {
+    const r = await previewDiagram(d, project.options.outputDir || '.');
+    out.write(r.message + '\n');
+    if (!r.ok) out.write(`${d.diagram}\n`);
+  }
+}
