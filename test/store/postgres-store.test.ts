@@ -1,7 +1,7 @@
 /** PostgresStore: the conformance kit unchanged, plus errors and cross-process behaviour. */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runStoreConformance } from '../../src/store/conformance.js';
+import { runStoreConformance } from '../../src/store/conformance/index.js';
 import { StoreError, StoreFormatError } from '../../src/store/errors.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { DATABASE_URL, postgresAvailable } from './postgres-connection.js';

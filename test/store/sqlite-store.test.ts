@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { runStoreConformance } from '../../src/store/conformance.js';
+import { runStoreConformance } from '../../src/store/conformance/index.js';
 import { StoreFormatError } from '../../src/store/errors.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDbPath, tempDir } from '../support/temp-paths.js';

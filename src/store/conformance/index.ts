@@ -1,0 +1,93 @@
+/**
+ * The store conformance kit: one set of named cases that every Store must pass unchanged.
+ * Call `runStoreConformance(makeStore)` from a vitest test file; each case gets a fresh store
+ * from `makeStore` and closes it afterwards. One file per concern; this one only says which
+ * cases run under which heading.
+ *
+ * Everything a Store author implements against is exported here too, so a store in another
+ * package needs only `duroxide-llm/conformance` (the main entry exports the same types).
+ */
+import { describe } from 'vitest';
+import type { Store } from '../store.js';
+import { concurrencyCases } from './concurrency.js';
+import { delayedMessageCases, delayedWorkCases } from './delayed-visibility.js';
+import { fetchOnAckCases } from './fetch-on-ack.js';
+import { executionHistoryCases } from './history.js';
+import { instanceCases } from './instances.js';
+import { storeKit } from './kit.js';
+import { orchestrationLeaseCases, workItemLeaseCases } from './leases.js';
+import { notificationCases } from './notifications.js';
+import { orchestratorQueueCases } from './orchestrator-queue.js';
+import { attemptCases } from './poison.js';
+import { rateWindowCases } from './rate-windows.js';
+import { workQueueCases } from './work-queue.js';
+
+export interface ConformanceOptions {
+  /** A label for the describe block (e.g. the store's class name). */
+  name?: string;
+}
+
+export function runStoreConformance(makeStore: () => Store | Promise<Store>, opts: ConformanceOptions = {}): void {
+  describe(`store conformance${opts.name ? `: ${opts.name}` : ''}`, () => {
+    const kit = storeKit(makeStore);
+    describe('instances', () => instanceCases(kit));
+    describe('orchestrator queue', () => {
+      orchestratorQueueCases(kit);
+      orchestrationLeaseCases(kit);
+      delayedMessageCases(kit);
+    });
+    describe('attempts and poison counting', () => attemptCases(kit));
+    describe('continue-as-new executions', () => executionHistoryCases(kit));
+    describe('work queue', () => {
+      workQueueCases(kit);
+      workItemLeaseCases(kit);
+      delayedWorkCases(kit);
+    });
+    describe('concurrency', () => concurrencyCases(kit));
+    describe('optional capabilities', () => {
+      notificationCases(kit);
+      rateWindowCases(kit);
+      fetchOnAckCases(kit);
+    });
+  });
+}
+
+export type { StoreKit } from './kit.js';
+
+// The contract a store implements, for authors of stores outside this package.
+export type {
+  Store,
+  OrchestrationItem,
+  TurnCommit,
+  LockedWorkItem,
+  InstanceInfo,
+  InstanceStatus,
+  InstanceUpdate,
+  KnownHistory,
+  QueuedMessage,
+  ListInstancesOptions,
+  RateLimitRequest,
+  QueueName,
+} from '../store.js';
+export { TERMINAL_STATUSES } from '../store.js';
+export { StoreError, LockLostError, InstanceAlreadyExistsError, StoreFormatError } from '../errors.js';
+export type { HistoryEvent, HistoryEventKind, Json, ErrorDetails, LlmUsage } from '../../runtime/history.js';
+export type {
+  OrchestratorMessage,
+  StartOrchestrationMessage,
+  ContinueAsNewMessage,
+  ActivityCompletedMessage,
+  ActivityFailedMessage,
+  TimerFiredMessage,
+  SubOrchestrationCompletedMessage,
+  SubOrchestrationFailedMessage,
+  LlmCompletedMessage,
+  LlmFailedMessage,
+  ExternalEventMessage,
+  CancelInstanceMessage,
+  CompletionMessage,
+  ActivityWorkItem,
+  LlmWorkItem,
+  WorkItem,
+  WorkQueueName,
+} from '../../runtime/messages.js';
