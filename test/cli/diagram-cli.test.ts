@@ -1,0 +1,92 @@
+/**
+ * `duroxide-llm diagram` as a user runs it in a project: flags beat the package.json block,
+ * which beats defaults; --check tells missing from stale and repeats the flags to run; an
+ * unknown --name fails in every mode; --dts writes the hover declarations; several formats.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
+import { makeProject } from '../diagram/diagram-project.js';
+
+afterAll(() => stopMermaidValidator());
+
+/** Runs the CLI in `root`; returns exit code, stdout and stderr. */
+async function cli(root: string, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sink = (into: string[]) => ({ write: (s: string) => (into.push(s), true) }) as unknown as NodeJS.WritableStream;
+  const cwd = process.cwd();
+  process.chdir(root);
+  try {
+    const code = await main(['diagram', ...args], sink(out), sink(err));
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+const withPackageBlock = (block: object) =>
+  makeProject(['order-saga.ts', 'approval.ts'], { 'package.json': JSON.stringify({ name: 'p', type: 'module', duroxide: block }) });
+
+describe('duroxide-llm diagram', () => {
+  it('explicit flags beat the package.json "duroxide" block, which beats the defaults', async () => {
+    const root = withPackageBlock({ diagramFormat: 'dot', outputDir: 'pkg-diagrams', llm: 'off' });
+    expect((await cli(root)).code).toBe(0);
+    expect(existsSync(join(root, 'pkg-diagrams/order-saga.dot'))).toBe(true);
+    expect(existsSync(join(root, 'docs/diagrams'))).toBe(false);
+
+    expect((await cli(root, '--format', 'sequence', '--output', 'flag-diagrams')).code).toBe(0);
+    expect(readFileSync(join(root, 'flag-diagrams/order-saga.sequence.mmd'), 'utf8')).toMatch(/^sequenceDiagram/);
+    expect(existsSync(join(root, 'pkg-diagrams/order-saga.sequence.mmd'))).toBe(false);
+  });
+
+  it('draws several formats in one run (--format mermaid,dot)', async () => {
+    const root = withPackageBlock({ llm: 'off' });
+    const run = await cli(root, '--format', 'mermaid,dot');
+    expect(run.code).toBe(0);
+    for (const f of ['order-saga.mmd', 'order-saga.dot', 'expense-approval.mmd', 'expense-approval.dot']) expect(existsSync(join(root, 'docs/diagrams', f))).toBe(true);
+  });
+
+  it('--check reports a missing file as missing and suggests the command with the flags used', async () => {
+    const root = withPackageBlock({ llm: 'off' });
+    const missing = await cli(root, 'src', '--check', '--format', 'dot', '--output', 'docs/flows');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Missing diagrams');
+    expect(missing.stderr).toContain('docs/flows/order-saga.dot');
+    expect(missing.stderr).not.toContain('Stale');
+    expect(missing.stderr).toContain('Run: duroxide-llm diagram src --format dot --output docs/flows\n');
+
+    expect((await cli(root, 'src', '--format', 'dot', '--output', 'docs/flows')).code).toBe(0);
+    expect((await cli(root, 'src', '--check', '--format', 'dot', '--output', 'docs/flows')).code).toBe(0);
+
+    const file = join(root, 'src/order-saga.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("await ctx.scheduleActivity('shipOrder', order.id);", "await ctx.scheduleActivity('shipOrder', order.id);\n    await ctx.scheduleActivity('notifyCustomer', order.id);"));
+    rmSync(join(root, 'docs/flows/expense-approval.dot'));
+    const both = await cli(root, '--check', '--format', 'dot', '--output', 'docs/flows');
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/Missing diagrams[^\n]*\n {2}docs\/flows\/expense-approval\.dot\n/);
+    expect(both.stderr).toMatch(/Stale diagrams[^\n]*\n {2}docs\/flows\/order-saga\.dot\n/);
+  });
+
+  for (const mode of [[], ['--format', 'json'], ['--check'], ['--format', 'dot'], ['--diff', 'HEAD']]) {
+    it(`--name of an unknown orchestration exits non-zero (${mode.join(' ') || 'default format'})`, async () => {
+      const root = withPackageBlock({ llm: 'off' });
+      await cli(root);
+      const run = await cli(root, '--name', 'NoSuchFlow', ...mode);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toMatch(/NoSuchFlow|--diff HEAD/);
+      if (mode[1] !== 'HEAD') expect(run.stderr).toContain('found: ExpenseApproval, OrderSaga');
+    });
+  }
+
+  it('writes the hover .d.ts files only with --dts', async () => {
+    const root = withPackageBlock({ llm: 'off' });
+    await cli(root);
+    expect(existsSync(join(root, 'src/duroxide-diagrams.d.ts'))).toBe(false);
+    expect((await cli(root, '--dts')).code).toBe(0);
+    expect(readFileSync(join(root, 'src/duroxide-diagrams.d.ts'), 'utf8')).toContain("declare module '~duroxide/diagrams/order-saga'");
+    expect(readFileSync(join(root, 'src/duroxide-diagrams.hover.d.ts'), 'utf8')).toContain('interface OrderSaga {}');
+  });
+});
