@@ -17,6 +17,7 @@ export type {
   DurableTask,
   RetryPolicy,
   BackoffPolicy,
+  ScheduleActivityOptions,
   ActivityOptions,
   SubOrchestrationOptions,
   RaceResult,
@@ -27,6 +28,7 @@ export type {
   ActivityFn,
 } from './runtime/context-api.js';
 export type { ActivityMetadata } from './runtime/registry.js';
+export type { ActivityDefinition, ActivityDecoratorOptions } from './tools/activity-definition.js';
 export type { HistoryEvent, HistoryEventKind, Json, ErrorDetails, LlmUsage } from './runtime/history.js';
 export {
   DuroxideError,
@@ -100,11 +102,11 @@ export type { TextValidator } from './llm/operations/generate-validated.js';
 export { estimateTokens } from './llm/token-estimate.js';
 
 // Tools
-export { toJsonSchema, compileSchema, parseJsonLoose, InvalidSchemaError } from './tools/json-schema.js';
-export type { SchemaLike, JsonSchemaObject } from './tools/json-schema.js';
+export { toJsonSchema, compileSchema, parseJsonLoose, InvalidSchemaError } from './llm/json-schema.js';
+export type { SchemaLike, JsonSchemaObject } from './llm/json-schema.js';
 export { ToolRegistry } from './tools/registry.js';
 export { orchestration, activity, DecoratorUsageError } from './tools/decorators.js';
-export type { OrchestrationOptions, ActivityOptions as ActivityDecoratorOptions } from './tools/metadata.js';
+export type { OrchestrationOptions } from './tools/metadata.js';
 export { getClassMetadata } from './tools/metadata.js';
 export { registerDecorated } from './tools/register-decorated.js';
 export type { ToolDefinition } from './tools/registry.js';

@@ -7,7 +7,7 @@
 import type { OrchestrationContext } from '../runtime/context-api.js';
 import { taskFromAsync } from '../runtime/durable-task.js';
 import type { Json, LlmUsage } from '../runtime/history.js';
-import { compileSchema } from '../tools/json-schema.js';
+import { compileSchema } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
 import { resolveConfig, type LlmOrchestrationConfig, type ResolvedAgentConfig } from './agent-config.js';
 import { PLAN_SCHEMA, type Plan, type PlannedAction } from './plan-schema.js';

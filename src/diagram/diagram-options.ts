@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DuroxideError } from '../duroxide-error.js';
 import type { LlmProvider } from '../llm/provider.js';
 import { DIAGRAM_FORMATS, isDiagramFormat, type DiagramFormat } from './formats/index.js';
 
@@ -57,12 +58,7 @@ export interface ResolvedDiagramOptions {
   dtsFile: string | false;
 }
 
-export class DiagramConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DiagramConfigError';
-  }
-}
+export class DiagramConfigError extends DuroxideError {}
 
 /** `overrides` (the CLI's explicit flags) beat the package.json block, which beats `options`. */
 export function resolveDiagramOptions(options: DiagramOptions = {}, overrides: DiagramOptions = {}): ResolvedDiagramOptions {

@@ -5,6 +5,7 @@
  * optional peer dependencies.
  */
 import { Worker } from 'node:worker_threads';
+import { DuroxideError } from '../duroxide-error.js';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -41,7 +42,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 })().catch((e) => parentPort.postMessage({ fatal: String((e && e.message) || e) }));
 `;
 
-export class MermaidUnavailableError extends Error {}
+export class MermaidUnavailableError extends DuroxideError {}
 
 let worker: Worker | null = null;
 let ready: Promise<Worker> | null = null;

@@ -1,6 +1,8 @@
 /** Errors of the LLM layer. Messages never include API keys. */
 
-export class LlmError extends Error {
+import { DuroxideError } from '../duroxide-error.js';
+
+export class LlmError extends DuroxideError {
   /** Whether the same request may succeed if sent again. */
   readonly retryable: boolean;
   /** HTTP status from the provider, when there was one. */
@@ -10,7 +12,6 @@ export class LlmError extends Error {
 
   constructor(message: string, opts: { retryable?: boolean; status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
     super(message, opts.cause !== undefined ? { cause: opts.cause } : undefined);
-    this.name = new.target.name;
     this.retryable = opts.retryable ?? false;
     if (opts.status !== undefined) this.status = opts.status;
     if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;

@@ -4,16 +4,16 @@
  */
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { DuroxideError } from '../duroxide-error.js';
 
 export type JsonSchemaObject = { [key: string]: unknown };
 
 /** A JSON Schema object or a zod 4 schema (anything with zod's `_zod` marker). */
 export type SchemaLike = JsonSchemaObject | { _zod: unknown };
 
-export class InvalidSchemaError extends Error {
+export class InvalidSchemaError extends DuroxideError {
   constructor(what: string, detail: string) {
     super(`${what} is not a valid JSON Schema: ${detail}. Pass a JSON Schema object or a zod 4 schema.`);
-    this.name = 'InvalidSchemaError';
   }
 }
 

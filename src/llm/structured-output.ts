@@ -3,7 +3,7 @@
  * tolerated) and validate it against the JSON Schema, even when the provider promised to
  * follow the schema.
  */
-import { compileSchema, parseJsonLoose, type SchemaLike } from '../tools/json-schema.js';
+import { compileSchema, parseJsonLoose, type SchemaLike } from './json-schema.js';
 
 export type StructuredResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 

@@ -5,7 +5,7 @@
 import type { Json, LlmUsage } from './history.js';
 import type { Sentiment } from '../llm/operations/sentiment.js';
 import type { TextValidator } from '../llm/operations/generate-validated.js';
-import type { SchemaLike } from '../tools/json-schema.js';
+import type { SchemaLike } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
 import type { LlmBudget } from './llm-operation-runner.js';
 
@@ -36,11 +36,15 @@ export interface RetryPolicy {
   attemptTimeoutMs?: number;
 }
 
-export interface ActivityOptions {
+/** Options of one `ctx.scheduleActivity` call: how it is retried and timed out. */
+export interface ScheduleActivityOptions {
   retry?: RetryPolicy;
   /** Timeout of the whole call, all attempts included. */
   timeoutMs?: number;
 }
+
+/** @deprecated Use ScheduleActivityOptions (the same type). */
+export type ActivityOptions = ScheduleActivityOptions;
 
 export interface SubOrchestrationOptions {
   instanceId?: string;
@@ -83,7 +87,7 @@ export interface OrchestrationContext {
   /** True while the code re-runs events already in history. */
   readonly isReplaying: boolean;
 
-  scheduleActivity<T = Json>(name: string, input?: unknown, opts?: ActivityOptions): DurableTask<T>;
+  scheduleActivity<T = Json>(name: string, input?: unknown, opts?: ScheduleActivityOptions): DurableTask<T>;
   scheduleTimer(ms: number): DurableTask<void>;
   waitForEvent<T = Json>(name: string): DurableTask<T>;
   scheduleSubOrchestration<T = Json>(name: string, input?: unknown, opts?: SubOrchestrationOptions): DurableTask<T>;

@@ -3,13 +3,13 @@
  * to do; the name survives the trip through history (`ErrorDetails.name`).
  */
 import type { ErrorDetails } from './history.js';
+import { DuroxideError, rehydrate } from '../duroxide-error.js';
+import * as llmErrors from '../llm/errors.js';
+import { InvalidSchemaError } from '../llm/json-schema.js';
+import * as storeErrors from '../store/errors.js';
+import { DecoratorUsageError } from '../tools/decorators.js';
 
-export class DuroxideError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export { DuroxideError };
 
 /** The code no longer matches the history it is replaying. */
 export class NondeterminismError extends DuroxideError {}
@@ -106,6 +106,29 @@ export class OrchestrationFailedError extends DuroxideError {
   }
 }
 
+/** An LLM operation got no valid answer after all its re-asks. */
+export class LlmOperationFailedError extends DuroxideError {
+  constructor(
+    readonly operation: string,
+    readonly attempts: number,
+    readonly lastFeedback: string,
+  ) {
+    super(`ctx.${operation}() got no valid answer in ${attempts} attempt(s). Last problem: ${lastFeedback}`);
+  }
+}
+
+/** An LLM operation was not sent because the execution's budget is spent. */
+export class LlmBudgetExceededError extends DuroxideError {}
+
+export class LlmProviderNotConfiguredError extends DuroxideError {
+  constructor(name: string, known: string[]) {
+    super(
+      `No LLM provider named "${name}" is configured on this runtime (configured: ${known.join(', ') || 'none'}). ` +
+        'Pass it to new Runtime({ llm: { default: provider, [name]: provider } }).',
+    );
+  }
+}
+
 /** Turns any thrown value into the details kept in history. */
 export function toErrorDetails(err: unknown, retryable?: boolean): ErrorDetails {
   if (err instanceof Error) {
@@ -125,9 +148,46 @@ function safeString(value: unknown): string {
   }
 }
 
-/** Rebuilds an Error from stored details, keeping the original name. */
+/** Every error class of the package by name, so a stored error comes back as its class. */
+const KNOWN_ERRORS: Record<string, abstract new (...args: never[]) => Error> = {
+  DuroxideError,
+  NondeterminismError,
+  ActivityFailedError,
+  SubOrchestrationFailedError,
+  ActivityTimeoutError,
+  CancelledError,
+  UnknownOrchestrationError,
+  UnknownActivityError,
+  DuplicateRegistrationError,
+  NonJsonValueError,
+  PayloadTooLargeError,
+  TimerOutOfRangeError,
+  NonDurableAwaitError,
+  StaleContextError,
+  PoisonMessageError,
+  InstanceNotFoundError,
+  WaitTimeoutError,
+  OrchestrationFailedError,
+  LlmOperationFailedError,
+  LlmBudgetExceededError,
+  LlmProviderNotConfiguredError,
+  ...llmErrors,
+  ...storeErrors,
+  InvalidSchemaError,
+  DecoratorUsageError,
+};
+
+/**
+ * Rebuilds an Error from stored details: an instance of the original class when it is one of
+ * ours (so `instanceof LlmRateLimitError` holds for a replayed failure), a plain Error with the
+ * original name otherwise. Only the stored fields come back (message, name, code, retryable).
+ */
 export function fromErrorDetails(details: ErrorDetails): Error {
-  const err = new Error(details.message);
-  err.name = details.name;
-  return err;
+  const cls = Object.hasOwn(KNOWN_ERRORS, details.name) ? KNOWN_ERRORS[details.name] : undefined;
+  if (!cls) {
+    const err = new Error(details.message);
+    err.name = details.name;
+    return err;
+  }
+  return rehydrate(cls, details.name, details.message, details.retryable);
 }

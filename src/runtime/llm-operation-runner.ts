@@ -5,7 +5,7 @@
  * pair in history, and a replay walks the same attempts without calling the model.
  */
 import type { LlmCallOptions } from './context-api.js';
-import { DuroxideError } from './errors.js';
+import { LlmBudgetExceededError, LlmOperationFailedError } from './errors.js';
 import type { Json, LlmUsage } from './history.js';
 import { jsonHash } from './json-value.js';
 import type { OperationSpec } from '../llm/operations/operation-spec.js';
@@ -21,17 +21,7 @@ export interface LlmBudget {
   prices?: Record<string, { inputPerMTok: number; outputPerMTok: number }>;
 }
 
-export class LlmOperationFailedError extends DuroxideError {
-  constructor(
-    readonly operation: string,
-    readonly attempts: number,
-    readonly lastFeedback: string,
-  ) {
-    super(`ctx.${operation}() got no valid answer in ${attempts} attempt(s). Last problem: ${lastFeedback}`);
-  }
-}
-
-export class LlmBudgetExceededError extends DuroxideError {}
+export { LlmBudgetExceededError, LlmOperationFailedError };
 
 /** Cost in USD of `usage` by model, from a price table. */
 export function costUsd(usageByModel: Map<string, LlmUsage>, prices: NonNullable<LlmBudget['prices']>): number {

@@ -2,21 +2,14 @@
  * Runs one LLM work item on a worker, like an activity: call the provider, then ack the item
  * together with its LlmCompleted/LlmFailed message. The replay never calls a provider.
  */
-import { DuroxideError, toErrorDetails } from './errors.js';
+import { LlmProviderNotConfiguredError, toErrorDetails } from './errors.js';
 import { LockLostError } from '../store/errors.js';
 import type { Json } from './history.js';
 import { runLeasedWorkItem, type LeasedItem, type LeasedWorkOptions } from './leased-work-item.js';
 import type { LlmWorkItem, OrchestratorMessage } from './messages.js';
 import type { LlmProvider, LlmRequest } from '../llm/provider.js';
 
-export class LlmProviderNotConfiguredError extends DuroxideError {
-  constructor(name: string, known: string[]) {
-    super(
-      `No LLM provider named "${name}" is configured on this runtime (configured: ${known.join(', ') || 'none'}). ` +
-        'Pass it to new Runtime({ llm: { default: provider, [name]: provider } }).',
-    );
-  }
-}
+export { LlmProviderNotConfiguredError };
 
 export interface LlmWorkerOptions extends LeasedWorkOptions {
   providers: ReadonlyMap<string, LlmProvider>;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type {
-  ActivityOptions,
+  ScheduleActivityOptions,
   DurableTask,
   OrchestrationContext,
   RaceResult,
@@ -21,8 +21,8 @@ import { backoffDelayMs, validateRetryPolicy } from './retry-policy.js';
 import { LlmBudgetExceededError, costUsd, runLlmOperation, type LlmBudget } from './llm-operation-runner.js';
 import type { LlmCallOptions, LlmContextOptions } from './context-api.js';
 import * as ops from '../llm/operations/index.js';
-import type { SchemaLike } from '../tools/json-schema.js';
-import { assertValidSchema } from '../tools/json-schema.js';
+import type { SchemaLike } from '../llm/json-schema.js';
+import { assertValidSchema } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
 
 /** The longest durable timer: 100 years, representable by every store's timestamp column. */
@@ -55,7 +55,7 @@ export class OrchestrationContextImpl implements OrchestrationContext {
     return checkedJson(value, what, this.engine.maxPayloadBytes);
   }
 
-  scheduleActivity<T = Json>(name: string, input?: unknown, opts?: ActivityOptions): DurableTask<T> {
+  scheduleActivity<T = Json>(name: string, input?: unknown, opts?: ScheduleActivityOptions): DurableTask<T> {
     this.engine.assertOpen('scheduleActivity');
     if (typeof name !== 'string' || !name) throw new TypeError('ctx.scheduleActivity(name, input): name must be a non-empty string');
     const value = this.toJsonInput(input, `Input of activity "${name}"`);

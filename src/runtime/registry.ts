@@ -1,27 +1,17 @@
 /** Registered orchestrations (by name and version) and activities (by name, with tool metadata). */
 import type { ActivityFn, OrchestrationFn } from './context-api.js';
+import type { ActivityDefinition } from '../tools/activity-definition.js';
 import { DuplicateRegistrationError, UnknownActivityError, UnknownOrchestrationError } from './errors.js';
 
 export const DEFAULT_VERSION = '1.0.0';
 
-/** What `registerActivity` and `@activity` know about an activity; it feeds the tool registry. */
-export interface ActivityMetadata {
-  description?: string;
-  /** JSON Schema (or zod schema) of the input. */
-  parameters?: unknown;
-  /** JSON Schema (or zod schema) of the output. */
-  returns?: unknown;
-  examples?: unknown[];
-  diagramLabel?: string;
-  diagramColor?: string;
-  /** Offer it as an LLM tool even without a description. */
-  tool?: boolean;
-}
+/** @deprecated Use ActivityDefinition (the same type). */
+export type ActivityMetadata = ActivityDefinition;
 
 export interface RegisteredActivity {
   name: string;
   fn: ActivityFn;
-  metadata: ActivityMetadata;
+  metadata: ActivityDefinition;
 }
 
 export interface RegisteredOrchestration {
@@ -82,7 +72,7 @@ export class OrchestrationRegistry {
 export class ActivityRegistry {
   private readonly byName = new Map<string, RegisteredActivity>();
 
-  register(name: string, fn: ActivityFn, metadata: ActivityMetadata = {}): void {
+  register(name: string, fn: ActivityFn, metadata: ActivityDefinition = {}): void {
     if (typeof name !== 'string' || !name) throw new TypeError('registerActivity(name, fn): name must be a non-empty string');
     if (typeof fn !== 'function') throw new TypeError(`registerActivity("${name}", fn): fn must be a function`);
     if (this.byName.has(name)) {

@@ -2,7 +2,8 @@
  * The Runtime: registers orchestrations and activities and runs the dispatchers that turn
  * queued messages into orchestration turns and execute activities (and LLM calls).
  */
-import { ActivityRegistry, OrchestrationRegistry, type ActivityMetadata } from './registry.js';
+import { ActivityRegistry, OrchestrationRegistry } from './registry.js';
+import type { ActivityDefinition } from '../tools/activity-definition.js';
 import type { ActivityFn, OrchestrationFn, TraceLevel } from './context-api.js';
 import { runActivityItem } from './activity-worker.js';
 import { runLlmItem } from './llm-worker.js';
@@ -131,7 +132,7 @@ export class Runtime {
     return this;
   }
 
-  registerActivity<I = any, O = any>(name: string, fn: ActivityFn<I, O>, metadata: ActivityMetadata = {}): this {
+  registerActivity<I = any, O = any>(name: string, fn: ActivityFn<I, O>, metadata: ActivityDefinition = {}): this {
     this.activities.register(name, fn as ActivityFn, metadata);
     try {
       this.tools.add({ name, metadata });

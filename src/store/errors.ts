@@ -1,11 +1,8 @@
 /** Errors a store raises. Each message names the input at fault and what to do. */
 
-export class StoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { DuroxideError } from '../duroxide-error.js';
+
+export class StoreError extends DuroxideError {}
 
 /** The lock token expired or was taken by another worker; nothing was written. */
 export class LockLostError extends StoreError {

@@ -3,8 +3,9 @@
  * `@activity({...})` on methods `(ctx, input)`. Each works as a TC39 standard decorator and
  * under `experimentalDecorators`: the call signature tells which.
  */
-import { DuroxideError } from '../runtime/errors.js';
-import { legacyRecord, mirrorToReflect, standardRecord, type ActivityOptions, type AnyClass, type OrchestrationOptions } from './metadata.js';
+import { DuroxideError } from '../duroxide-error.js';
+import type { ActivityDecoratorOptions } from './activity-definition.js';
+import { legacyRecord, mirrorToReflect, standardRecord, type AnyClass, type OrchestrationOptions } from './metadata.js';
 
 export class DecoratorUsageError extends DuroxideError {}
 
@@ -29,7 +30,7 @@ export function orchestration(options: OrchestrationOptions = {}) {
   };
 }
 
-export function activity(options: ActivityOptions = {}) {
+export function activity(options: ActivityDecoratorOptions = {}) {
   return function decorate(target: unknown, contextOrKey?: unknown, descriptor?: PropertyDescriptor): any {
     if (isStandardContext(contextOrKey)) {
       const context = contextOrKey;

@@ -3,6 +3,7 @@
  * (TC39) or, under `experimentalDecorators`, in a WeakMap keyed by the class. Both feed the
  * same registration as `runtime.registerOrchestration` / `registerActivity`.
  */
+import type { ActivityDecoratorOptions } from './activity-definition.js';
 import { METADATA_SYMBOL } from './symbol-metadata.js';
 
 export interface OrchestrationOptions {
@@ -13,24 +14,10 @@ export interface OrchestrationOptions {
   diagramDescription?: string;
 }
 
-export interface ActivityOptions {
-  /** Defaults to the method name. */
-  name?: string;
-  /** Makes the activity an LLM tool. */
-  description?: string;
-  diagramLabel?: string;
-  diagramColor?: string;
-  /** JSON Schema or zod schema of the input. */
-  parameters?: unknown;
-  returns?: unknown;
-  examples?: unknown[];
-  /** A tool even without a description. */
-  tool?: boolean;
-}
 
 export interface ClassMetadata {
   orchestration?: OrchestrationOptions & { name: string };
-  activities: { method: string | symbol; options: ActivityOptions & { name: string } }[];
+  activities: { method: string | symbol; options: ActivityDecoratorOptions & { name: string } }[];
 }
 
 /** Any class (decorated classes may take constructor arguments). */

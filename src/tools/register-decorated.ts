@@ -2,14 +2,14 @@
  * Registers decorated classes (or instances, for classes with constructor dependencies) with
  * a runtime, through the same calls people use without decorators.
  */
-import type { ActivityFn, OrchestrationFn } from '../runtime/context-api.js';
-import type { ActivityMetadata } from '../runtime/registry.js';
+import type { ActivityDefinition } from './activity-definition.js';
 import { DecoratorUsageError } from './decorators.js';
 import { getClassMetadata, type AnyClass } from './metadata.js';
 
+/** What registration needs of a runtime; the tools layer knows nothing more of it. */
 export interface RuntimeLike {
-  registerOrchestration(name: string, fn: OrchestrationFn, opts?: { version?: string }): unknown;
-  registerActivity(name: string, fn: ActivityFn, metadata?: ActivityMetadata): unknown;
+  registerOrchestration(name: string, fn: (ctx: any, input: any) => Promise<unknown>, opts?: { version?: string }): unknown;
+  registerActivity(name: string, fn: (actx: any, input: any) => unknown, definition?: ActivityDefinition): unknown;
 }
 
 export function registerDecorated(runtime: RuntimeLike, ...targets: (AnyClass | object)[]): void {

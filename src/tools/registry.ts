@@ -3,7 +3,8 @@
  * return schemas, examples). Fed by `registerActivity` metadata and by `@activity`.
  * Activities without a description are not tools unless marked `tool: true`.
  */
-import { compileSchema, toJsonSchema, type JsonSchemaObject, type SchemaLike } from './json-schema.js';
+import type { ActivityDefinition } from './activity-definition.js';
+import { compileSchema, toJsonSchema, type JsonSchemaObject, type SchemaLike } from '../llm/json-schema.js';
 
 export interface ToolDefinition {
   name: string;
@@ -15,7 +16,7 @@ export interface ToolDefinition {
 
 export interface ToolSource {
   name: string;
-  metadata: { description?: string; parameters?: unknown; returns?: unknown; examples?: unknown[]; tool?: boolean };
+  metadata: ActivityDefinition;
 }
 
 const ANY_OBJECT: JsonSchemaObject = { type: 'object' };

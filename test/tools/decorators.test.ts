@@ -12,7 +12,7 @@ import { activity, orchestration, DecoratorUsageError } from '../../src/tools/de
 import '../../src/tools/symbol-metadata.js';
 import { Runtime, silentLogger } from '../../src/runtime/runtime.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { InvalidSchemaError } from '../../src/tools/json-schema.js';
+import { InvalidSchemaError } from '../../src/llm/json-schema.js';
 import { DuplicateRegistrationError } from '../../src/runtime/errors.js';
 import { tempDir } from '../support/temp-paths.js';
 

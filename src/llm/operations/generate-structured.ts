@@ -1,5 +1,5 @@
 /** `ctx.generateStructured(prompt, schema)`: JSON validated against a JSON Schema (or zod). */
-import { toJsonSchema, type SchemaLike } from '../../tools/json-schema.js';
+import { toJsonSchema, type SchemaLike } from '../json-schema.js';
 import { parseStructured } from '../structured-output.js';
 import { withFeedback, type OperationSpec } from './operation-spec.js';
 
