@@ -3,7 +3,7 @@
  * answers are cached (a second build makes zero requests), wrong diagrams are rejected and
  * replaced, and --check notices edits without any LLM.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -33,6 +33,8 @@ const GOOD = `flowchart TD
 const MISSING = GOOD.replace('c -->|fails| e[on error]\n  e --> rel[Release inventory]\n', '');
 const INVENTED = GOOD.replace('ship --> f([End])', 'ship --> mail[Send marketing email]\n  mail --> f([End])');
 const BROKEN = 'flowchart TD\n  a[Reserve inventory --> \n';
+/** Reserve and Charge swapped: every step is there, in the wrong order. */
+const REVERSED = GOOD.replace('s([Start]) --> r[Reserve inventory]\n  r --> c[Charge card]\n  c -->', 's([Start]) --> c[Charge card]\n  c --> r[Reserve inventory]\n  r -->');
 
 async function serverAnswering(...answers: string[]) {
   return startLoopbackServer((_r, i) => ({ body: wire.openai(answers[Math.min(i, answers.length - 1)]) }));
@@ -64,6 +66,7 @@ describe('LLM diagrams', () => {
     ['missing an activity', MISSING],
     ['with an invented node', INVENTED],
     ['with bad syntax', BROKEN],
+    ['with two steps reversed', REVERSED],
   ] as const) {
     it(`a diagram ${what} is rejected, refined once, then replaced by the deterministic one`, async () => {
       const server = await serverAnswering(bad, bad);
@@ -76,6 +79,11 @@ describe('LLM diagrams', () => {
         expect(result.diagrams[0].source).toBe('deterministic');
         expect(result.diagrams[0].diagram).toContain('Release inventory');
         expect(result.warnings.join('\n')).toMatch(/rejected twice/);
+        // The rejected answer is never cached: the entry holds the deterministic diagram.
+        const dir = join(root, '.duroxide-diagrams');
+        const cached = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { source: string; diagram: string });
+        expect(cached.map((c) => c.source)).toEqual(['deterministic']);
+        expect(cached[0].diagram).toBe(result.diagrams[0].diagram);
       } finally {
         await server.close();
       }
@@ -117,12 +125,32 @@ describe('LLM diagrams', () => {
       const root = makeProject(['order-saga.ts']);
       const llm = new OpenAIProvider({ apiKey: 'sk-diagrams', baseURL: `${server.url}/v1` });
       await generateDiagrams({ cwd: root, llm }).run();
-      const { readdirSync } = await import('node:fs');
       const dir = join(root, '.duroxide-diagrams');
       for (const f of readdirSync(dir)) writeFileSync(join(dir, f), '{ not json');
       const again = await generateDiagrams({ cwd: root, llm }).run();
       expect(again.diagrams[0].source).toBe('llm');
       expect(server.calls).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('compared string literals reach the LLM as placeholders and come back in its diagram', async () => {
+    const irOf = (body: { messages: { content: string }[] }) =>
+      JSON.parse(body.messages.at(-1)!.content.split('\n').find((l) => l.startsWith('{"name"'))!) as OrchestrationFlow;
+    const server = await startLoopbackServer((r) => ({ body: wire.openai(renderDiagram({ ...irOf(r.body), file: 'x.ts' }, 'mermaid')) }));
+    try {
+      const root = makeProject(['string-literals.ts']);
+      const llm = new OpenAIProvider({ apiKey: 'sk-diagrams', baseURL: `${server.url}/v1` });
+      const result = await generateDiagrams({ cwd: root, llm }).run();
+      const sent = JSON.stringify(server.calls[0].body);
+      expect(sent).toContain('__LIT1__');
+      expect(sent).not.toContain('urgent');
+      expect(sent).not.toContain('refund');
+      expect(result.diagrams[0].source).toBe('llm');
+      expect(result.diagrams[0].diagram).toContain('ticket.priority === #quot;urgent#quot;');
+      expect(result.diagrams[0].diagram).toContain('case #quot;refund#quot;');
+      expect(result.diagrams[0].diagram).not.toContain('__LIT');
     } finally {
       await server.close();
     }

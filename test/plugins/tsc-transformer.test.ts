@@ -5,7 +5,11 @@ import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { expect, it } from 'vitest';
 import duroxideDeclarations from '../../plugins/tsc.js';
-import { makeProject } from '../diagram/diagram-project.js';
+import { generateDiagrams } from '../../src/diagram/generate-diagrams.js';
+import { stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
+import { renderDiagram } from '../../src/diagram/render.js';
+import { MockLlmProvider } from '../../src/llm/mock-provider.js';
+import { FIXTURES, makeProject } from '../diagram/diagram-project.js';
 import { requireTool } from '../support/required-tool.js';
 
 const STUB = {
@@ -53,4 +57,23 @@ it('works as a ts-patch transformer through tspc', (ctx) => {
   const run = spawnSync(process.execPath, [tspc, '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
   expect(run.stdout + run.stderr).toBe('');
   expect(readFileSync(join(root, 'types/order-saga.d.ts'), 'utf8')).toContain('```mermaid');
+});
+
+it("uses the plugin's cached LLM diagram and keeps the author's JSDoc, adding the diagram below it", async () => {
+  const saga = readFileSync(join(FIXTURES, 'order-saga.ts'), 'utf8').replace('@orchestration({', '/**\n * Reserves, charges and ships an order.\n * @see https://example.com/sagas\n */\n@orchestration({');
+  const root = makeProject([], { ...STUB, 'src/order-saga.ts': saga });
+  // The bundler plugin's build, with a model, fills the committed cache.
+  const model = new MockLlmProvider([{ match: 'Draw', respond: (req) => ({ text: `${renderDiagram({ ...JSON.parse(req.prompt!.split('\n').find((l) => l.startsWith('{"name"'))!), file: 'x.ts' }, 'mermaid')}%% drawn by the model\n` }) }]);
+  const built = await generateDiagrams({ cwd: root, llm: model }).run();
+  expect(built.diagrams[0].source).toBe('llm');
+  await stopMermaidValidator();
+
+  const program = ts.createProgram([join(root, 'src/order-saga.ts')], { ...compilerOptions, outDir: join(root, 'types') });
+  program.emit(undefined, undefined, undefined, true, { afterDeclarations: [duroxideDeclarations(program, { cwd: root }, { ts: ts as never }) as ts.TransformerFactory<ts.SourceFile | ts.Bundle>] });
+  const dts = readFileSync(join(root, 'types/order-saga.d.ts'), 'utf8');
+  const doc = dts.slice(0, dts.indexOf('export declare class OrderSaga'));
+  expect(doc.match(/\/\*\*/g)?.length).toBe(1); // one JSDoc, so the editor shows both parts
+  expect(doc.indexOf('Reserves, charges and ships an order.')).toBeLessThan(doc.indexOf('```mermaid'));
+  expect(doc).toContain('@see https://example.com/sagas');
+  expect(doc).toContain('%% drawn by the model');
 });

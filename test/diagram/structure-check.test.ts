@@ -1,0 +1,100 @@
+/**
+ * The structural check an LLM's diagram must pass: whole-label steps, nothing invented, and the
+ * IR's order and reachability — for flowcharts, sequence diagrams, DOT and PlantUML.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateDiagram } from '../../src/diagram/diagram-validation.js';
+import { extractOrchestrations } from '../../src/diagram/extractor.js';
+import type { OrchestrationFlow } from '../../src/diagram/flow-graph.js';
+import { stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
+import { FIXTURES } from './diagram-project.js';
+
+afterAll(() => stopMermaidValidator());
+
+const flowOf = (fixture: string) => extractOrchestrations(readFileSync(join(FIXTURES, fixture), 'utf8'), fixture).flows[0];
+const saga = flowOf('order-saga.ts');
+const errorsOf = async (text: string, format: 'mermaid' | 'sequence' | 'dot' | 'plantuml', flow: OrchestrationFlow = saga) => (await validateDiagram(text, format, flow)).errors;
+
+/** A three-step chain a -> ship -> notify, registered in code. */
+const chain: OrchestrationFlow = {
+  name: 'Chain',
+  file: 'x.ts',
+  graph: {
+    nodes: [
+      { id: 'start', kind: 'start', label: 'Start' },
+      { id: 'n1', kind: 'activity', name: 'a', label: 'a' },
+      { id: 'n2', kind: 'activity', name: 'ship', label: 'ship' },
+      { id: 'n3', kind: 'activity', name: 'notify', label: 'notify' },
+      { id: 'end', kind: 'end', label: 'End' },
+    ],
+    edges: [
+      { from: 'start', to: 'n1' },
+      { from: 'n1', to: 'n2' },
+      { from: 'n2', to: 'n3' },
+      { from: 'n3', to: 'end' },
+    ],
+  },
+};
+
+describe('structural check', () => {
+  it('accepts a faithful flowchart', async () => {
+    expect(await errorsOf('flowchart TD\n  s([Start]) --> x[a] --> y[ship] --> z[notify] --> e([End])\n', 'mermaid', chain)).toEqual([]);
+  });
+
+  it('matches whole labels: "shipOrder" is not "ship", and "a" is not any word a', async () => {
+    const errors = await errorsOf('flowchart TD\n  x[Send a mail] --> y[shipOrder] --> z[notify]\n', 'mermaid', chain);
+    expect(errors).toContain('missing activity "a"');
+    expect(errors).toContain('missing activity "ship"');
+    expect(errors).toContain('invented step "shipOrder" (not in the orchestration)');
+  });
+
+  it('rejects a reversed edge, a dropped edge and an added path', async () => {
+    expect(await errorsOf('flowchart TD\n  x[a] --> z[notify] --> y[ship]\n', 'mermaid', chain)).toEqual(expect.arrayContaining(['reverses "ship" -> "notify" (the code runs "ship" first)']));
+    expect(await errorsOf('flowchart TD\n  x[a] --> y[ship]\n  z[notify]\n', 'mermaid', chain)).toEqual(['drops the path "ship" -> "notify"']);
+    expect(await errorsOf('flowchart TD\n  x[a] --> y[ship] --> z[notify]\n  z --> x\n', 'mermaid', chain)).toEqual(expect.arrayContaining(['adds a path "notify" -> "a" that the code does not have']));
+  });
+
+  it("accepts the seed's sequence style: success path, then else Payment Failed with the compensation", async () => {
+    const seed = `sequenceDiagram
+  participant O as OrderSaga
+  participant I as Inventory
+  participant P as Payments
+  participant M as Manager
+  O->>I: Reserve inventory
+  alt payment succeeds
+    O->>P: Charge card
+  else Payment Failed
+    O->>I: Release inventory
+    break order failed
+      Note over O: throw
+    end
+  end
+  opt order.total > 1000
+    par first wins
+      M-->>O: managerApproval
+    and
+      Note over O: wait 24h timer
+      O->>O: wait 24h
+    end
+    opt expired
+      break expired
+        Note over O: return
+      end
+    end
+  end
+  O->>I: shipOrder
+`;
+    expect(await errorsOf(seed, 'sequence')).toEqual([]);
+    // The same with the compensation outside the failure branch reaches shipOrder: rejected.
+    const wrong = seed.replace('    break order failed\n      Note over O: throw\n    end\n', '');
+    expect(await errorsOf(wrong, 'sequence')).toEqual(expect.arrayContaining(['adds a path "release inventory" -> "ship order" that the code does not have']));
+  });
+
+  it('reads DOT and PlantUML structure too', async () => {
+    expect(await errorsOf('digraph g { x [label="a"]; y [label="ship"]; z [label="notify"]; z -> y; x -> z; }', 'dot', chain)).toEqual(expect.arrayContaining(['reverses "ship" -> "notify" (the code runs "ship" first)']));
+    expect(await errorsOf('@startuml\nstart\n:a;\n:ship;\n:notify;\nstop\n@enduml\n', 'plantuml', chain)).toEqual([]);
+    expect(await errorsOf('@startuml\nstart\n:a;\n:notify;\n:ship;\nstop\n@enduml\n', 'plantuml', chain)).not.toEqual([]);
+  });
+});
