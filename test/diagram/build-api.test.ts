@@ -3,7 +3,7 @@
  * form, several formats per build, a `.d.ts` that declares every named export of the diagram
  * modules, and a committed cache folder that changes only when a diagram does.
  */
-import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
