@@ -8,7 +8,11 @@ import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
 import { InstanceAlreadyExistsError, LockLostError, StoreError } from './errors.js';
 import type {
+  DiagramRecord,
   InstanceInfo,
+  InstancePage,
+  InstanceQuery,
+  InstanceStatus,
   KnownHistory,
   ListInstancesOptions,
   LockedWorkItem,
@@ -54,6 +58,7 @@ export class MemoryStore implements Store {
   private readonly instanceLocks = new Map<string, InstanceLock>();
   private readonly listeners = new Set<(q: QueueName) => void>();
   private readonly rateWindows = new Map<string, { atMs: number; cost: number }[]>();
+  private readonly diagrams = new Map<string, DiagramRecord>();
 
   async init(): Promise<void> {}
   async close(): Promise<void> {
@@ -214,6 +219,34 @@ export class MemoryStore implements Store {
     return clone(all.slice(offset, opts.limit === undefined ? undefined : offset + opts.limit));
   }
 
+  async queryInstances(q: InstanceQuery): Promise<InstancePage> {
+    const key = q.orderBy === 'updated' ? 'updatedAtMs' : 'createdAtMs';
+    const all = [...this.instances.values()]
+      .filter((i) => q.status === undefined || i.status === q.status)
+      .filter((i) => matchesQuery(i, q))
+      .sort((a, b) => b[key] - a[key] || (a.instanceId < b.instanceId ? 1 : a.instanceId > b.instanceId ? -1 : 0));
+    const offset = q.offset ?? 0;
+    return { instances: clone(all.slice(offset, q.limit === undefined ? undefined : offset + q.limit)), total: all.length };
+  }
+
+  async countInstancesByStatus(q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'> = {}): Promise<Partial<Record<InstanceStatus, number>>> {
+    const counts: Partial<Record<InstanceStatus, number>> = {};
+    for (const i of this.instances.values()) if (matchesQuery(i, q)) counts[i.status] = (counts[i.status] ?? 0) + 1;
+    return counts;
+  }
+
+  async putDiagram(record: DiagramRecord): Promise<void> {
+    this.diagrams.set(`${record.name}\u0000${record.version}`, clone(record));
+  }
+
+  async listDiagrams(name?: string): Promise<DiagramRecord[]> {
+    return clone(
+      [...this.diagrams.values()]
+        .filter((d) => name === undefined || d.name === name)
+        .sort((a, b) => (a.name === b.name ? (a.version < b.version ? -1 : a.version > b.version ? 1 : 0) : a.name < b.name ? -1 : 1)),
+    );
+  }
+
   async listExecutions(instanceId: string): Promise<number[]> {
     return [...(this.histories.get(instanceId)?.keys() ?? [])].sort((a, b) => a - b);
   }
@@ -289,4 +322,14 @@ export class MemoryStore implements Store {
   private notify(queue: QueueName): void {
     for (const l of this.listeners) l(queue);
   }
+}
+
+function matchesQuery(i: InstanceInfo, q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'>): boolean {
+  return (
+    (q.name === undefined || i.name === q.name) &&
+    (q.idContains === undefined || i.instanceId.includes(q.idContains)) &&
+    (q.createdFromMs === undefined || i.createdAtMs >= q.createdFromMs) &&
+    (q.createdToMs === undefined || i.createdAtMs < q.createdToMs) &&
+    (q.updatedAfterMs === undefined || i.updatedAtMs > q.updatedAfterMs)
+  );
 }

@@ -2,7 +2,7 @@
  * The PostgreSQL schema of PostgresStore, as versioned migrations. `{{s}}` is replaced by
  * the quoted schema name. JSON is kept in `text` columns: `jsonb` cannot hold `\u0000`.
  */
-export const PG_SCHEMA_VERSION = 3;
+export const PG_SCHEMA_VERSION = 4;
 
 export const PG_MIGRATIONS: Record<number, string> = {
   1: `
@@ -255,5 +255,16 @@ export const PG_MIGRATIONS: Record<number, string> = {
           AND h.execution_id = COALESCE((SELECT i.execution_id FROM {{s}}.instances i WHERE i.instance_id = v_claimed), 0);
       RETURN NEXT;
     END $$;
+  `,
+  // Management reads (the console): newest-first by update, diagram records per version.
+  4: `
+    CREATE INDEX instances_by_updated ON {{s}}.instances (updated_at, instance_id);
+    CREATE INDEX instances_by_name ON {{s}}.instances (name, created_at);
+    CREATE TABLE {{s}}.diagrams (
+      name text NOT NULL,
+      version text NOT NULL,
+      record text NOT NULL,
+      PRIMARY KEY (name, version)
+    );
   `,
 };

@@ -16,7 +16,10 @@ import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueu
 import { InstanceAlreadyExistsError, LockLostError, StoreError, StoreFormatError } from './errors.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
 import type {
+  DiagramRecord,
   InstanceInfo,
+  InstancePage,
+  InstanceQuery,
   InstanceStatus,
   KnownHistory,
   ListInstancesOptions,
@@ -310,6 +313,40 @@ export class PostgresStore implements Store {
     return r.rows.map(toInstanceInfo);
   }
 
+  async queryInstances(q: InstanceQuery): Promise<InstancePage> {
+    const { where, args } = instanceFilter(q);
+    if (q.status) {
+      args.push(q.status);
+      where.push(`status = $${args.length}`);
+    }
+    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const order = q.orderBy === 'updated' ? 'updated_at DESC, instance_id DESC' : 'created_at DESC, instance_id DESC';
+    const n = args.length;
+    const [page, count] = await Promise.all([
+      this.q(`SELECT * FROM ${this.s}.instances ${cond} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`, [...args, q.limit ?? null, q.offset ?? 0]),
+      this.q(`SELECT COUNT(*)::bigint AS n FROM ${this.s}.instances ${cond}`, args),
+    ]);
+    return { instances: page.rows.map(toInstanceInfo), total: Number(count.rows[0].n) };
+  }
+
+  async countInstancesByStatus(q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'> = {}): Promise<Partial<Record<InstanceStatus, number>>> {
+    const { where, args } = instanceFilter(q);
+    const r = await this.q(`SELECT status, COUNT(*)::bigint AS n FROM ${this.s}.instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`, args);
+    return Object.fromEntries(r.rows.map((row) => [row.status, Number(row.n)]));
+  }
+
+  async putDiagram(record: DiagramRecord): Promise<void> {
+    await this.q(
+      `INSERT INTO ${this.s}.diagrams (name, version, record) VALUES ($1, $2, $3) ON CONFLICT (name, version) DO UPDATE SET record = EXCLUDED.record`,
+      [record.name, record.version, JSON.stringify(record)],
+    );
+  }
+
+  async listDiagrams(name?: string): Promise<DiagramRecord[]> {
+    const r = await this.q(`SELECT record FROM ${this.s}.diagrams WHERE ($1::text IS NULL OR name = $1) ORDER BY name, version`, [name ?? null]);
+    return r.rows.map((row) => JSON.parse(row.record) as DiagramRecord);
+  }
+
   async listExecutions(instanceId: string): Promise<number[]> {
     const r = await this.q(`SELECT DISTINCT execution_id FROM ${this.s}.history WHERE instance_id = $1 ORDER BY execution_id`, [instanceId]);
     return r.rows.map((row) => Number(row.execution_id));
@@ -440,6 +477,22 @@ function safeTarget(connectionString: string): string {
   } catch {
     return '(unparsable connection string)';
   }
+}
+
+/** WHERE terms of a management read, except status (counts group by it); `$n` placeholders. */
+function instanceFilter(q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'>): { where: string[]; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const add = (term: (p: string) => string, value: unknown) => {
+    args.push(value);
+    where.push(term(`$${args.length}`));
+  };
+  if (q.name !== undefined) add((p) => `name = ${p}`, q.name);
+  if (q.idContains) add((p) => `strpos(instance_id, ${p}) > 0`, q.idContains);
+  if (q.createdFromMs !== undefined) add((p) => `created_at >= ${p}`, q.createdFromMs);
+  if (q.createdToMs !== undefined) add((p) => `created_at < ${p}`, q.createdToMs);
+  if (q.updatedAfterMs !== undefined) add((p) => `updated_at > ${p}`, q.updatedAfterMs);
+  return { where, args };
 }
 
 function toInstanceInfo(r: Row): InstanceInfo {

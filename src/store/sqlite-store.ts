@@ -16,7 +16,10 @@ import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
 import { InstanceAlreadyExistsError, LockLostError, StoreError, StoreFormatError } from './errors.js';
 import type {
+  DiagramRecord,
   InstanceInfo,
+  InstancePage,
+  InstanceQuery,
   InstanceStatus,
   KnownHistory,
   ListInstancesOptions,
@@ -42,7 +45,7 @@ export interface SqliteStoreOptions {
 const FORMAT_MARKER = 'duroxide-llm';
 /** `PRAGMA application_id` of our files ("DROX"): recognised from the header alone. */
 const APPLICATION_ID = 0x44524f58;
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -96,6 +99,17 @@ const MIGRATIONS: Record<number, string> = {
     CREATE INDEX work_queue_fetch ON work_queue(queue, visible_at, id);
     CREATE TABLE rate_limits (key TEXT NOT NULL, at INTEGER NOT NULL, cost REAL NOT NULL);
     CREATE INDEX rate_limits_by_key ON rate_limits(key, at);
+  `,
+  // Management reads (the console): newest-first by update, diagram records per version.
+  2: `
+    CREATE INDEX instances_by_updated ON instances(updated_at, instance_id);
+    CREATE INDEX instances_by_name ON instances(name, created_at);
+    CREATE TABLE diagrams (
+      name TEXT NOT NULL,
+      version TEXT NOT NULL,
+      record TEXT NOT NULL,
+      PRIMARY KEY (name, version)
+    ) WITHOUT ROWID;
   `,
 };
 
@@ -374,6 +388,43 @@ export class SqliteStore implements Store {
     return rows.map(toInstanceInfo);
   }
 
+  async queryInstances(q: InstanceQuery): Promise<InstancePage> {
+    const { where, args } = instanceFilter(q);
+    if (q.status) {
+      where.push('status = ?');
+      args.push(q.status);
+    }
+    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const order = q.orderBy === 'updated' ? 'updated_at DESC, instance_id DESC' : 'created_at DESC, instance_id DESC';
+    // A deferred read transaction: the page and its total come from one snapshot, without the write lock.
+    return this.db.transaction(() => {
+      const rows = this.db.prepare(`SELECT * FROM instances ${cond} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
+      const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM instances ${cond}`).get(...args) as Row).n as number;
+      return { instances: rows.map(toInstanceInfo), total };
+    }).deferred();
+  }
+
+  async countInstancesByStatus(q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'> = {}): Promise<Partial<Record<InstanceStatus, number>>> {
+    const { where, args } = instanceFilter(q);
+    const rows = this.db.prepare(`SELECT status, COUNT(*) AS n FROM instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`).all(...args) as Row[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async putDiagram(record: DiagramRecord): Promise<void> {
+    this.stmt(`INSERT INTO diagrams (name, version, record) VALUES (?, ?, ?) ON CONFLICT(name, version) DO UPDATE SET record = excluded.record`).run(
+      record.name,
+      record.version,
+      JSON.stringify(record),
+    );
+  }
+
+  async listDiagrams(name?: string): Promise<DiagramRecord[]> {
+    const rows = (
+      name === undefined ? this.stmt(`SELECT record FROM diagrams ORDER BY name, version`).all() : this.stmt(`SELECT record FROM diagrams WHERE name = ? ORDER BY version`).all(name)
+    ) as Row[];
+    return rows.map((r) => JSON.parse(r.record) as DiagramRecord);
+  }
+
   async listExecutions(instanceId: string): Promise<number[]> {
     const rows = this.stmt(`SELECT DISTINCT execution_id FROM history WHERE instance_id = ? ORDER BY execution_id`).all(instanceId) as Row[];
     return rows.map((r) => r.execution_id as number);
@@ -554,6 +605,22 @@ export class SqliteStore implements Store {
   private notify(queue: QueueName): void {
     for (const l of this.listeners) l(queue);
   }
+}
+
+/** WHERE terms of a management read, except status (counts group by it). */
+function instanceFilter(q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'>): { where: string[]; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const add = (term: string, value: unknown) => {
+    where.push(term);
+    args.push(value);
+  };
+  if (q.name !== undefined) add('name = ?', q.name);
+  if (q.idContains) add('instr(instance_id, ?) > 0', q.idContains);
+  if (q.createdFromMs !== undefined) add('created_at >= ?', q.createdFromMs);
+  if (q.createdToMs !== undefined) add('created_at < ?', q.createdToMs);
+  if (q.updatedAfterMs !== undefined) add('updated_at > ?', q.updatedAfterMs);
+  return { where, args };
 }
 
 function toInstanceInfo(r: Row): InstanceInfo {

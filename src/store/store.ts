@@ -116,6 +116,43 @@ export interface ListInstancesOptions {
 
 export type QueueName = 'orchestrator' | WorkQueueName;
 
+/** A management read of instance rows (the console, the `instances` CLI): newest first. */
+export interface InstanceQuery {
+  status?: InstanceStatus;
+  name?: string;
+  /** Instances whose id contains this text (case-sensitive). */
+  idContains?: string;
+  /** Created at or after (ms since epoch). */
+  createdFromMs?: number;
+  /** Created before (ms since epoch). */
+  createdToMs?: number;
+  /** Updated strictly after (ms since epoch): what changed since a previous read. */
+  updatedAfterMs?: number;
+  /** `created` (default) or `updated`, newest first either way. */
+  orderBy?: 'created' | 'updated';
+  limit?: number;
+  offset?: number;
+}
+
+export interface InstancePage {
+  instances: InstanceInfo[];
+  /** Rows matching the filters, ignoring limit and offset. */
+  total: number;
+}
+
+/** The flow graph (IR) and rendered diagram of one orchestration version, as the build step drew it. */
+export interface DiagramRecord {
+  name: string;
+  version: string;
+  /** FlowGraph IR (`src/diagram/flow-graph.ts`) as JSON. */
+  graph: Json;
+  /** Rendered diagram text (mermaid flowchart), when the build step gave one. */
+  diagram?: string;
+  /** Source file the IR was extracted from, relative to the project root. */
+  file?: string;
+  recordedAtMs: number;
+}
+
 /** A sliding-window limit shared by every runtime that uses the same store. */
 export interface RateLimitRequest {
   key: string;
@@ -200,4 +237,12 @@ export interface Store {
    * milliseconds to wait before trying again. Stores shared by processes make it global.
    */
   takeRateLimit?(request: RateLimitRequest): Promise<number>;
+  /** Management read: filtered, newest-first page of instances with the total count. */
+  queryInstances?(query: InstanceQuery): Promise<InstancePage>;
+  /** Management read: how many instances have each status (filters as in `queryInstances`). */
+  countInstancesByStatus?(query?: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'>): Promise<Partial<Record<InstanceStatus, number>>>;
+  /** Records (or replaces) the diagram of an orchestration version. */
+  putDiagram?(record: DiagramRecord): Promise<void>;
+  /** Diagram records, of one orchestration name or all; ordered by name, then version. */
+  listDiagrams?(name?: string): Promise<DiagramRecord[]>;
 }

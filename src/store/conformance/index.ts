@@ -14,6 +14,7 @@ import { delayedMessageCases, delayedWorkCases } from './delayed-visibility.js';
 import { fetchOnAckCases } from './fetch-on-ack.js';
 import { executionHistoryCases } from './history.js';
 import { instanceCases } from './instances.js';
+import { managementReadCases } from './management-reads.js';
 import { storeKit } from './kit.js';
 import { orchestrationLeaseCases, workItemLeaseCases } from './leases.js';
 import { notificationCases } from './notifications.js';
@@ -48,6 +49,7 @@ export function runStoreConformance(makeStore: () => Store | Promise<Store>, opt
       notificationCases(kit);
       rateWindowCases(kit);
       fetchOnAckCases(kit);
+      managementReadCases(kit);
     });
   });
 }
