@@ -4,6 +4,7 @@
  * requested, and the next event id. A cached replayer keeps one up to date, so a cached turn
  * never rescans its history.
  */
+import { roleOf } from './event-kinds.js';
 import type { HistoryEvent, HistoryEventKind } from './history.js';
 
 export class HistoryIndex {
@@ -20,9 +21,19 @@ export class HistoryIndex {
 
   add(e: HistoryEvent): void {
     if (e.eventId >= this.nextEventId) this.nextEventId = e.eventId + 1;
-    if ('sourceEventId' in e) this.completed.add(e.sourceEventId);
-    else if (e.kind === 'OrchestrationCancelRequested') this.cancelRequested = true;
-    else if (SCHEDULE_KINDS.has(e.kind)) this.scheduled.set(e.eventId, e.kind);
+    switch (roleOf(e)) {
+      case 'completion':
+        this.completed.add((e as { sourceEventId: number }).sourceEventId);
+        break;
+      case 'cancel':
+        this.cancelRequested = true;
+        break;
+      case 'schedule':
+        this.scheduled.set(e.eventId, e.kind);
+        break;
+      default:
+        break;
+    }
   }
 
   scheduleKind(eventId: number): HistoryEventKind | undefined {
@@ -34,14 +45,3 @@ export class HistoryIndex {
   }
 }
 
-/** The schedule event kind each completion must answer. */
-export const SCHEDULE_OF: Record<string, HistoryEventKind> = {
-  ActivityCompleted: 'ActivityScheduled',
-  ActivityFailed: 'ActivityScheduled',
-  TimerFired: 'TimerCreated',
-  SubOrchestrationCompleted: 'SubOrchestrationScheduled',
-  SubOrchestrationFailed: 'SubOrchestrationScheduled',
-  LlmCompleted: 'LlmRequested',
-  LlmFailed: 'LlmRequested',
-};
-const SCHEDULE_KINDS = new Set<HistoryEventKind>(Object.values(SCHEDULE_OF));

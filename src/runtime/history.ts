@@ -5,6 +5,8 @@
  * Completions point at their schedule event through `sourceEventId`.
  */
 
+import { EVENT_KINDS, type ScheduleKind } from './event-kinds.js';
+
 /** A JSON value: what inputs, outputs and event payloads may hold. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -169,57 +171,23 @@ export type NewHistoryEvent = HistoryEvent extends infer E
   : never;
 
 /** Events that the code creates by calling a ctx method; each takes one sequence slot. */
-export type ScheduleEvent =
-  | ActivityScheduled
-  | TimerCreated
-  | ExternalSubscribed
-  | SubOrchestrationScheduled
-  | LlmRequested;
+export type ScheduleEvent = Extract<HistoryEvent, { kind: ScheduleKind }>;
 
 /** Events that complete a schedule event (they carry `sourceEventId`). */
-export type CompletionEvent =
-  | ActivityCompleted
-  | ActivityFailed
-  | TimerFired
-  | SubOrchestrationCompleted
-  | SubOrchestrationFailed
-  | LlmCompleted
-  | LlmFailed;
+export type CompletionEvent = Extract<HistoryEvent, { sourceEventId: number }>;
 
-const SCHEDULE_KINDS = new Set<HistoryEventKind>([
-  'ActivityScheduled',
-  'TimerCreated',
-  'ExternalSubscribed',
-  'SubOrchestrationScheduled',
-  'LlmRequested',
-]);
-
-const COMPLETION_KINDS = new Set<HistoryEventKind>([
-  'ActivityCompleted',
-  'ActivityFailed',
-  'TimerFired',
-  'SubOrchestrationCompleted',
-  'SubOrchestrationFailed',
-  'LlmCompleted',
-  'LlmFailed',
-]);
-
-const TERMINAL_KINDS = new Set<HistoryEventKind>([
-  'OrchestrationCompleted',
-  'OrchestrationFailed',
-  'OrchestrationContinuedAsNew',
-]);
+export type { ScheduleKind };
 
 export function isScheduleEvent(e: HistoryEvent): e is ScheduleEvent {
-  return SCHEDULE_KINDS.has(e.kind);
+  return EVENT_KINDS[e.kind].role === 'schedule';
 }
 
 export function isCompletionEvent(e: HistoryEvent): e is CompletionEvent {
-  return COMPLETION_KINDS.has(e.kind);
+  return EVENT_KINDS[e.kind].role === 'completion';
 }
 
 export function isTerminalEvent(
   e: HistoryEvent,
 ): e is OrchestrationCompleted | OrchestrationFailed | OrchestrationContinuedAsNew {
-  return TERMINAL_KINDS.has(e.kind);
+  return EVENT_KINDS[e.kind].role === 'terminal';
 }

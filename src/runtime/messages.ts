@@ -6,7 +6,7 @@
  * and LLM executions for workers. Stores treat both as opaque JSON except for the fields
  * their indexes need (`instanceId`, `kind`, `queue`).
  */
-import type { ErrorDetails, Json, LlmUsage } from './history.js';
+import type { CompletionEvent, Json } from './history.js';
 
 export interface StartOrchestrationMessage {
   kind: 'StartOrchestration';
@@ -33,43 +33,24 @@ export interface ContinueAsNewMessage {
   parentExecutionId?: number;
   parentEventId?: number;
 }
-interface CompletionBase {
-  instanceId: string;
-  executionId: number;
-  sourceEventId: number;
-}
-export interface ActivityCompletedMessage extends CompletionBase {
-  kind: 'ActivityCompleted';
-  result: Json;
-}
-export interface ActivityFailedMessage extends CompletionBase {
-  kind: 'ActivityFailed';
-  error: ErrorDetails;
-}
-export interface TimerFiredMessage extends CompletionBase {
-  kind: 'TimerFired';
-  fireAtMs: number;
-}
-export interface SubOrchestrationCompletedMessage extends CompletionBase {
-  kind: 'SubOrchestrationCompleted';
-  result: Json;
-}
-export interface SubOrchestrationFailedMessage extends CompletionBase {
-  kind: 'SubOrchestrationFailed';
-  error: ErrorDetails;
-}
-export interface LlmCompletedMessage extends CompletionBase {
-  kind: 'LlmCompleted';
-  result: Json;
-  tokensUsed: LlmUsage;
-  model: string;
-  raw?: Json;
-}
-export interface LlmFailedMessage extends CompletionBase {
-  kind: 'LlmFailed';
-  error: ErrorDetails;
-  tokensUsed?: LlmUsage;
-}
+/**
+ * A completion on its way to an instance: the completion event without the ids the turn
+ * assigns, addressed to an instance and execution. Derived from the events, so a new
+ * completion kind has its message at once.
+ */
+export type CompletionMessage = CompletionEvent extends infer E
+  ? E extends CompletionEvent
+    ? Omit<E, 'eventId' | 'timestampMs'> & { instanceId: string; executionId: number }
+    : never
+  : never;
+type MessageOf<K extends CompletionMessage['kind']> = Extract<CompletionMessage, { kind: K }>;
+export type ActivityCompletedMessage = MessageOf<'ActivityCompleted'>;
+export type ActivityFailedMessage = MessageOf<'ActivityFailed'>;
+export type TimerFiredMessage = MessageOf<'TimerFired'>;
+export type SubOrchestrationCompletedMessage = MessageOf<'SubOrchestrationCompleted'>;
+export type SubOrchestrationFailedMessage = MessageOf<'SubOrchestrationFailed'>;
+export type LlmCompletedMessage = MessageOf<'LlmCompleted'>;
+export type LlmFailedMessage = MessageOf<'LlmFailed'>;
 export interface ExternalEventMessage {
   kind: 'ExternalEvent';
   instanceId: string;
@@ -85,17 +66,9 @@ export interface CancelInstanceMessage {
 export type OrchestratorMessage =
   | StartOrchestrationMessage
   | ContinueAsNewMessage
-  | ActivityCompletedMessage
-  | ActivityFailedMessage
-  | TimerFiredMessage
-  | SubOrchestrationCompletedMessage
-  | SubOrchestrationFailedMessage
-  | LlmCompletedMessage
-  | LlmFailedMessage
+  | CompletionMessage
   | ExternalEventMessage
   | CancelInstanceMessage;
-
-export type CompletionMessage = Extract<OrchestratorMessage, { sourceEventId: number }>;
 
 export interface ActivityWorkItem {
   queue: 'activity';

@@ -25,6 +25,8 @@ import {
 import {
   isScheduleEvent,
   type CompletionEvent,
+  type ExternalEvent,
+  type OrchestrationCancelRequested,
   type ErrorDetails,
   type HistoryEvent,
   type Json,
@@ -35,6 +37,7 @@ import {
 } from './history.js';
 import type { OrchestratorMessage, WorkItem } from './messages.js';
 import { HistoryIndex } from './history-index.js';
+import { describeEvent, roleOf } from './event-kinds.js';
 import { runInTurn } from './turn-scope.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson } from './json-value.js';
 import type { ContextItem, OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
@@ -212,24 +215,18 @@ export class Replayer {
       this.replaying = index < this.persistedCount;
       if (e.timestampMs > this.currentTimeMs) this.currentTimeMs = e.timestampMs;
       let delivered = false;
-      switch (e.kind) {
-        case 'ActivityCompleted':
-        case 'ActivityFailed':
-        case 'TimerFired':
-        case 'SubOrchestrationCompleted':
-        case 'SubOrchestrationFailed':
-        case 'LlmCompleted':
-        case 'LlmFailed':
-          delivered = this.deliverCompletion(e);
+      switch (roleOf(e)) {
+        case 'completion':
+          delivered = this.deliverCompletion(e as CompletionEvent);
           break;
-        case 'ExternalEvent':
-          delivered = this.deliverExternal(e.name, e.data);
+        case 'external':
+          delivered = this.deliverExternal(e as ExternalEvent);
           break;
-        case 'OrchestrationCancelRequested':
-          this.cancelReason ??= e.reason;
+        case 'cancel':
+          this.cancelReason ??= (e as OrchestrationCancelRequested).reason;
           break;
         default:
-          break;
+          break; // start, schedules (claimed by the code), terminal, status: nothing to deliver
       }
       if (delivered) await drain();
       this.checkOutcome();
@@ -278,11 +275,13 @@ export class Replayer {
         task.reject(new SubOrchestrationFailedError(s.name, s.instanceId, e.error));
         break;
       }
+      default:
+        return unhandledKind(e);
     }
     return true;
   }
 
-  private deliverExternal(name: string, data: Json): boolean {
+  private deliverExternal({ name, data }: ExternalEvent): boolean {
     const slot = this.externalSlot(name);
     slot.events.push(data);
     const waiter = slot.waiters[slot.events.length - 1];
@@ -623,22 +622,12 @@ function emptyTurn(): TurnOutput {
   return { newEvents: [], workItems: [], messages: [], outcome: null, customStatus: undefined };
 }
 
-export function describeEvent(e: HistoryEvent): string {
-  switch (e.kind) {
-    case 'ActivityScheduled':
-      return `ActivityScheduled "${e.name}" (input hash ${e.inputHash})`;
-    case 'SubOrchestrationScheduled':
-      return `SubOrchestrationScheduled "${e.name}" (instance ${e.instanceId})`;
-    case 'ExternalSubscribed':
-      return `ExternalSubscribed "${e.name}"`;
-    case 'TimerCreated':
-      return `TimerCreated (fires at ${new Date(e.fireAtMs).toISOString()})`;
-    case 'LlmRequested':
-      return `LlmRequested ${e.operation} (prompt hash ${e.promptHash})`;
-    default:
-      return e.kind;
-  }
+/** A completion kind without a case above is a compile error here. */
+function unhandledKind(e: never): never {
+  throw new Error(`replay engine: no delivery for ${(e as HistoryEvent).kind}`);
 }
+
+export { describeEvent };
 
 /** The first stack frame outside the runtime: where the orchestration made the call. */
 function codeSite(): string {

@@ -13,7 +13,8 @@ import {
 } from './history.js';
 import type { OrchestratorMessage } from './messages.js';
 import { DEFAULT_VERSION, type OrchestrationRegistry } from './registry.js';
-import { HistoryIndex, SCHEDULE_OF } from './history-index.js';
+import { HistoryIndex } from './history-index.js';
+import { scheduleKindCompletedBy } from './event-kinds.js';
 import type { ToolDefinition } from '../tools/registry.js';
 import { Replayer, type TurnOutcome } from './replay-engine.js';
 import { TERMINAL_STATUSES, type InstanceUpdate, type OrchestrationItem, type TurnCommit } from '../store/store.js';
@@ -276,7 +277,7 @@ class EventBuilder {
         default: {
           // A completion: it must belong to this execution, match its schedule, and be the first.
           if (m.executionId !== executionId || this.index.isCompleted(m.sourceEventId)) break;
-          if (this.index.scheduleKind(m.sourceEventId) !== SCHEDULE_OF[m.kind]) break;
+          if (this.index.scheduleKind(m.sourceEventId) !== scheduleKindCompletedBy(m.kind)) break;
           const { instanceId: _i, executionId: _e, ...fields } = m;
           this.add(fields as NewHistoryEvent);
         }
