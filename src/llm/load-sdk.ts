@@ -16,3 +16,9 @@ export function loadSdk<T>(pkg: string, provider: string): Promise<T> {
   }
   return loading as Promise<T>;
 }
+
+/** One SDK client per provider object, made from the SDK on the first request and reused after. */
+export function lazyClient<Sdk, Client>(pkg: string, provider: string, make: (sdk: Sdk) => Client): () => Promise<Client> {
+  let client: Promise<Client> | null = null;
+  return () => (client ??= loadSdk<Sdk>(pkg, provider).then(make));
+}

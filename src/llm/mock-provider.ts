@@ -4,6 +4,7 @@
  */
 import { LlmRequestError } from './errors.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from './provider.js';
+import { requestText } from './request-text.js';
 import { estimateTokens } from './token-estimate.js';
 
 export type MockAnswer = string | (Partial<LlmResponse> & { text: string }) | Error;
@@ -19,11 +20,6 @@ export interface MockLlmProviderOptions {
   model?: string;
   /** Milliseconds to wait before answering (simulates model latency). */
   latencyMs?: number;
-}
-
-/** The text a request carries: system prompt, prompt and messages. */
-export function requestText(r: LlmRequest): string {
-  return [r.system, r.prompt, ...(r.messages ?? []).map((m) => m.content)].filter(Boolean).join('\n');
 }
 
 export class MockLlmProvider implements LlmProvider {

@@ -2,10 +2,10 @@
  * Ollama through the official `ollama` package, loaded lazily: `/api/chat` with
  * `format: <schema>` for structured output. Each request gets its own abortable fetch.
  */
-import { LlmRefusalError } from './errors.js';
+import { toChatMessages } from './chat-messages.js';
+import { requireAnswer } from './empty-answer.js';
 import { toLlmError } from './http-error.js';
 import { loadSdk } from './load-sdk.js';
-import { toChatMessages } from './openai-provider.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from './provider.js';
 
 export interface OllamaProviderOptions {
@@ -63,10 +63,8 @@ export class OllamaProvider implements LlmProvider {
       if (failedHeaders) Object.assign(err as object, { headers: failedHeaders });
       throw toLlmError(err, this.name);
     }
-    const text: string = res.message?.content ?? '';
-    if (!text.trim()) throw new LlmRefusalError(`${this.name}: the model returned an empty answer`);
     return {
-      text,
+      text: requireAnswer(this.name, res.message?.content ?? ''),
       model: res.model ?? request.model ?? this.model,
       usage: { input: res.prompt_eval_count ?? 0, output: res.eval_count ?? 0 },
       finishReason: res.done_reason === 'length' ? 'length' : 'stop',

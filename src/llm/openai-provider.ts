@@ -3,10 +3,12 @@
  * JSON with a schema uses native `json_schema` structured output; the answer is still parsed
  * and validated by the operation. The SDK's own retries are off: ours are exact.
  */
+import { toChatMessages } from './chat-messages.js';
+import { requireAnswer } from './empty-answer.js';
 import { LlmRefusalError } from './errors.js';
-import { toLlmError } from './http-error.js';
-import { loadSdk } from './load-sdk.js';
-import type { LlmMessage, LlmProvider, LlmRequest, LlmResponse } from './provider.js';
+import { lazyClient } from './load-sdk.js';
+import type { LlmProvider, LlmRequest, LlmResponse } from './provider.js';
+import { callSdk } from './sdk-call.js';
 
 export interface OpenAIProviderOptions {
   /** Default: env OPENAI_API_KEY. */
@@ -46,26 +48,36 @@ function isStrictCompatible(schema: unknown): boolean {
   return Object.values(s).every((v) => (Array.isArray(v) ? v.every(isStrictCompatible) : isStrictCompatible(v)));
 }
 
-export function toChatMessages(r: LlmRequest): LlmMessage[] {
-  const messages: LlmMessage[] = [];
-  if (r.system) messages.push({ role: 'system', content: r.system });
-  if (r.messages) messages.push(...r.messages);
-  if (r.prompt !== undefined) messages.push({ role: 'user', content: r.prompt });
-  return messages;
-}
-
+/** The Chat Completions wire format, shared by OpenAI and Azure OpenAI (one SDK, two clients). */
 class ChatCompletionsProvider implements LlmProvider {
-  private client: Promise<ChatClient> | null = null;
+  private readonly client: () => Promise<ChatClient>;
 
   constructor(
     readonly name: string,
     readonly model: string,
-    private readonly makeClient: (sdk: OpenAIModule) => ChatClient,
+    makeClient: (sdk: OpenAIModule) => ChatClient,
     private readonly secret: string | undefined,
-  ) {}
+  ) {
+    this.client = lazyClient('openai', name, makeClient);
+  }
 
   async complete(request: LlmRequest): Promise<LlmResponse> {
-    const client = await (this.client ??= loadSdk<OpenAIModule>('openai', this.name).then(this.makeClient));
+    const client = await this.client();
+    const body = this.requestBody(request);
+    const completion = await callSdk(request, this.name, [this.secret], (transport) => client.chat.completions.create(body, transport));
+    const choice = completion.choices?.[0];
+    const message = choice?.message ?? {};
+    if (message.refusal) throw new LlmRefusalError(`${this.name}: the model refused: ${String(message.refusal).slice(0, 200)}`);
+    const text = requireAnswer(this.name, message.content ?? '', `finish reason ${choice?.finish_reason ?? 'unknown'}`);
+    return {
+      text,
+      model: completion.model ?? body.model,
+      usage: { input: completion.usage?.prompt_tokens ?? 0, output: completion.usage?.completion_tokens ?? 0 },
+      finishReason: finishReason(choice?.finish_reason),
+    };
+  }
+
+  private requestBody(request: LlmRequest): Record<string, unknown> {
     const body: Record<string, unknown> = { model: request.model ?? this.model, messages: toChatMessages(request) };
     if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
     if (request.temperature !== undefined) body.temperature = request.temperature;
@@ -76,26 +88,7 @@ class ChatCompletionsProvider implements LlmProvider {
         ? { type: 'json_schema', json_schema: { name: format.schemaName ?? 'response', schema: format.schema, strict: isStrictCompatible(format.schema) } }
         : { type: 'json_object' };
     }
-    let completion: any;
-    try {
-      completion = await client.chat.completions.create(body, {
-        ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.timeoutMs !== undefined ? { timeout: request.timeoutMs } : {}),
-      });
-    } catch (err) {
-      throw toLlmError(err, this.name, [this.secret]);
-    }
-    const choice = completion.choices?.[0];
-    const message = choice?.message ?? {};
-    if (message.refusal) throw new LlmRefusalError(`${this.name}: the model refused: ${String(message.refusal).slice(0, 200)}`);
-    const text: string = message.content ?? '';
-    if (!text.trim()) throw new LlmRefusalError(`${this.name}: the model returned an empty answer (finish reason ${choice?.finish_reason ?? 'unknown'})`);
-    return {
-      text,
-      model: completion.model ?? body.model,
-      usage: { input: completion.usage?.prompt_tokens ?? 0, output: completion.usage?.completion_tokens ?? 0 },
-      finishReason: finishReason(choice?.finish_reason),
-    };
+    return body;
   }
 }
 

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { canonicalJson } from './canonical-json.js';
 import { CassetteMissError } from './errors.js';
-import { requestText } from './mock-provider.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from './provider.js';
+import { requestText } from './request-text.js';
 
 export type CassetteMode = 'record' | 'replay' | 'auto';
 
@@ -22,10 +22,15 @@ interface Cassette {
   entries: Record<string, CassetteEntry>;
 }
 
+/** The request without its transport settings (abort signal, timeout): what a cassette keys on and keeps. */
+function recordable(request: LlmRequest): CassetteEntry['request'] {
+  const { signal: _s, timeoutMs: _t, ...rest } = request;
+  return rest;
+}
+
 /** The cassette key of a request: a hash of everything but transport settings. */
 export function cassetteKey(request: LlmRequest): string {
-  const { signal: _s, timeoutMs: _t, ...rest } = request;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 24);
+  return createHash('sha256').update(canonicalJson(recordable(request))).digest('hex').slice(0, 24);
 }
 
 export class RecordReplayProvider implements LlmProvider {
@@ -59,8 +64,7 @@ export class RecordReplayProvider implements LlmProvider {
       );
     }
     const response = await this.inner.complete(request);
-    const { signal: _s, timeoutMs: _t, ...stored } = request;
-    this.cassette.entries[key] = { request: stored, response };
+    this.cassette.entries[key] = { request: recordable(request), response };
     this.save();
     return response;
   }

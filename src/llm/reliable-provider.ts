@@ -7,8 +7,8 @@
  * shared by many processes (`store.takeRateLimit`) makes them hold across all of them.
  */
 import { LlmError, LlmTimeoutError } from './errors.js';
-import { requestText } from './mock-provider.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from './provider.js';
+import { requestText } from './request-text.js';
 import { estimateTokens } from './token-estimate.js';
 
 /** Takes `cost` units from a sliding window: 0 when taken, else ms to wait. */
