@@ -22,6 +22,11 @@ export interface ErrorDetails {
 interface EventBase {
   eventId: number;
   timestampMs: number;
+  /**
+   * Schedule events only: where the orchestration code made the ctx call (`file:line:column`),
+   * recorded when the event is new. The console maps events to diagram nodes by it.
+   */
+  site?: string;
 }
 
 export interface OrchestrationStarted extends EventBase {

@@ -528,7 +528,7 @@ export class Replayer {
       }
       event = recorded as E;
     } else {
-      event = this.appendEvent(expected) as E;
+      event = this.appendEvent(withCallSite(expected)) as E;
       this.scheduleEvents.push(event);
       isNew = true;
     }
@@ -634,4 +634,21 @@ function codeSite(): string {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
   const frame = stack.find((l) => !/[\\/]src[\\/]runtime[\\/]|node:internal|[\\/]dist[\\/]src[\\/]runtime[\\/]/.test(l));
   return frame ? ` ${frame.trim()}` : '';
+}
+
+/** Frames of the runtime and the LLM operations it runs: the call site is the first frame outside them. */
+const RUNTIME_FRAME = /[\\/](?:dist[\\/])?src[\\/](?:runtime|llm)[\\/]|node:internal|\(native\)/;
+
+/** The schedule event with the code site of the ctx call that made it (for the console's diagram overlay). */
+function withCallSite<E extends NewHistoryEvent>(event: E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 24;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  for (const line of stack.split('\n').slice(1)) {
+    if (RUNTIME_FRAME.test(line)) continue;
+    const m = /\(?((?:file:\/\/)?[^\s()]+:\d+:\d+)\)?\s*$/.exec(line);
+    if (m) return { ...event, site: m[1] };
+  }
+  return event;
 }
