@@ -64,6 +64,8 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
     async load(id) {
       const parsed = parseDiagramId(id);
       if (!parsed) return null;
+      // A watcher that re-loads this module without a new build start (webpack, Rspack): redraw first.
+      if (watched.some((f) => project.sources.isStale(f))) ready = generate().then((ws) => ws.forEach((w) => this.warn(w)));
       await ready;
       // Diagram modules depend on the orchestration files: watch mode rebuilds them on edits.
       for (const file of watched) this.addWatchFile(file);

@@ -76,6 +76,13 @@ export class SourceScan {
     return !hit || hit.hash !== this.contentHash(file, code);
   }
 
+  /** Whether a file changed on disk (size or mtime) since it was last extracted. */
+  isStale(file: string): boolean {
+    const stat = statSafe(file);
+    const known = this.manifest().files[relative(this.options.cwd, file)];
+    return !stat || !known || known.mtimeMs !== stat.mtimeMs || known.size !== stat.size;
+  }
+
   /** Extraction of one file, reused while its content is unchanged. */
   extractFile(file: string, code?: string): Extraction {
     const stat = code === undefined ? statSafe(file) : undefined;
