@@ -7,21 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
 import { InstanceAlreadyExistsError, LockLostError, StoreError } from './errors.js';
-import type {
-  DiagramRecord,
-  InstanceInfo,
-  InstancePage,
-  InstanceQuery,
-  InstanceStatus,
-  KnownHistory,
-  ListInstancesOptions,
-  LockedWorkItem,
-  OrchestrationItem,
-  QueueName,
-  RateLimitRequest,
-  Store,
-  TurnCommit,
-} from './store.js';
+import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
+import type { DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
+import { WorkListeners } from './work-listeners.js';
 
 interface QueuedOrchestratorMessage {
   id: number;
@@ -56,7 +44,7 @@ export class MemoryStore implements Store {
   private readonly orchestratorQueue: QueuedOrchestratorMessage[] = [];
   private readonly workQueue: QueuedWorkItem[] = [];
   private readonly instanceLocks = new Map<string, InstanceLock>();
-  private readonly listeners = new Set<(q: QueueName) => void>();
+  private readonly listeners = new WorkListeners();
   private readonly rateWindows = new Map<string, { atMs: number; cost: number }[]>();
   private readonly diagrams = new Map<string, DiagramRecord>();
 
@@ -110,17 +98,9 @@ export class MemoryStore implements Store {
       const instance = this.instances.get(instanceId) ?? null;
       const executionId = instance?.executionId ?? 0;
       const events = this.histories.get(instanceId)?.get(executionId) ?? [];
-      const known = opts?.knownHistory?.(instanceId);
-      const omit = known !== undefined && known.executionId === executionId && events.length > 0 && known.lastEventId === events[events.length - 1].eventId;
-      return {
-        instanceId,
-        lockToken: token,
-        messages: messages.map((q) => ({ id: String(q.id), message: clone(q.message), attempt: q.attempt })),
-        instance: instance ? clone(instance) : null,
-        history: omit ? [] : clone(events),
-        attempt: Math.max(...messages.map((q) => q.attempt)),
-        ...(omit ? { historyOmitted: true } : {}),
-      };
+      const omit = callerHoldsHistory(opts?.knownHistory, instanceId, executionId, () => events.at(-1)?.eventId);
+      const queued = messages.map((q) => ({ id: String(q.id), message: clone(q.message), attempt: q.attempt }));
+      return orchestrationItem(instanceId, token, queued, instance ? clone(instance) : null, omit ? 'omitted' : clone(events));
     }
     return null;
   }
@@ -159,7 +139,7 @@ export class MemoryStore implements Store {
     this.instanceLocks.delete(instanceId);
     for (const w of commit.workItems) this.pushWork(w, now);
     for (const { message, visibleAtMs } of commit.orchestratorMessages) this.pushMessage(message, visibleAtMs ?? now);
-    if (commit.workItems.length) for (const q of new Set(commit.workItems.map((w) => w.queue))) this.notify(q);
+    this.listeners.notifyQueuesOf(commit.workItems);
     if (commit.orchestratorMessages.length) this.notify('orchestrator');
   }
 
@@ -259,8 +239,7 @@ export class MemoryStore implements Store {
   }
 
   onWork(listener: (queue: QueueName) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async takeRateLimit(req: RateLimitRequest): Promise<number> {
@@ -320,7 +299,7 @@ export class MemoryStore implements Store {
   }
 
   private notify(queue: QueueName): void {
-    for (const l of this.listeners) l(queue);
+    this.listeners.notify(queue);
   }
 }
 

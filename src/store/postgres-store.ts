@@ -14,22 +14,12 @@ import { randomUUID } from 'node:crypto';
 import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
 import { InstanceAlreadyExistsError, LockLostError, StoreError, StoreFormatError } from './errors.js';
+import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
-import type {
-  DiagramRecord,
-  InstanceInfo,
-  InstancePage,
-  InstanceQuery,
-  InstanceStatus,
-  KnownHistory,
-  ListInstancesOptions,
-  LockedWorkItem,
-  OrchestrationItem,
-  QueueName,
-  RateLimitRequest,
-  Store,
-  TurnCommit,
-} from './store.js';
+import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-query.js';
+import { eventsFromRows, instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
+import type { DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
+import { WorkListeners } from './work-listeners.js';
 
 export interface PostgresStoreOptions {
   /** Default: env DATABASE_URL. */
@@ -40,7 +30,6 @@ export interface PostgresStoreOptions {
   max?: number;
 }
 
-type Row = Record<string, any>;
 interface PgClient {
   query(sql: string, params?: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }>;
   on(event: string, fn: (...args: any[]) => void): void;
@@ -54,6 +43,9 @@ interface PgPool {
   end(): Promise<void>;
   on(event: string, fn: (...args: any[]) => void): void;
 }
+/** PostgreSQL numbers its placeholders and finds substrings with strpos(). */
+const POSTGRES: SqlDialect = { placeholder: (n) => `$${n}`, contains: (column, p) => `strpos(${column}, ${p}) > 0` };
+
 type PgModule = { default: { Pool: new (cfg: Record<string, unknown>) => PgPool; Client: new (cfg: Record<string, unknown>) => PgClient } };
 
 export class PostgresStore implements Store {
@@ -62,7 +54,7 @@ export class PostgresStore implements Store {
   private readonly max: number;
   private pool: PgPool | null = null;
   private listener: PgClient | null = null;
-  private readonly listeners = new Set<(q: QueueName) => void>();
+  private readonly listeners = new WorkListeners();
   private opening: Promise<void> | null = null;
   private closed = false;
   private readonly s: string;
@@ -140,26 +132,14 @@ export class PostgresStore implements Store {
 
   /** An orchestration item from a fetch/claim row: messages, instance row, last event id. */
   private async toItem(row: Row, token: string, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem> {
-    const messages = (row.o_ids as string[]).map((id, i) => ({
-      id: String(id),
-      message: JSON.parse(row.o_messages[i]) as OrchestratorMessage,
-      attempt: Number(row.o_attempts[i]),
-    }));
-    const instance = row.o_instance_row ? toInstanceInfo(JSON.parse(row.o_instance_row)) : null;
+    const messages = (row.o_ids as string[]).map((id, i) => queuedMessageFromRow(id, row.o_messages[i], row.o_attempts[i]));
+    const instance = row.o_instance_row ? instanceFromRow(JSON.parse(row.o_instance_row)) : null;
     const instanceId = (instance?.instanceId ?? messages[0].message.instanceId) as string;
     const executionId = instance?.executionId ?? 0;
-    const known = opts?.knownHistory?.(instanceId);
     // The common case, a cached orchestration whose history we already hold: no history read.
-    const omit = known !== undefined && known.executionId === executionId && row.o_last_event === known.lastEventId;
-    return {
-      instanceId,
-      lockToken: token,
-      messages,
-      instance,
-      history: omit || row.o_last_event === null ? [] : await this.readEvents(instanceId, executionId),
-      attempt: Math.max(...messages.map((m) => m.attempt)),
-      ...(omit ? { historyOmitted: true } : {}),
-    };
+    const omit = callerHoldsHistory(opts?.knownHistory, instanceId, executionId, () => row.o_last_event);
+    const history = omit ? 'omitted' : row.o_last_event === null ? [] : await this.readEvents(instanceId, executionId);
+    return orchestrationItem(instanceId, token, messages, instance, history);
   }
 
   async ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void> {
@@ -168,17 +148,11 @@ export class PostgresStore implements Store {
 
   async ackOrchestrationItemAndLockWork(lockToken: string, commit: TurnCommit, lockMs: number, maxWorkItems: number): Promise<LockedWorkItem[]> {
     const row = await this.ackTurn(lockToken, commit, maxWorkItems, Date.now() + lockMs);
-    return ((row.o_ids as string[] | null) ?? []).map((id, i) => ({
-      id: String(id),
-      lockToken: row.o_tokens[i] as string,
-      item: JSON.parse(row.o_items[i]) as WorkItem,
-      attempt: Number(row.o_attempts[i]),
-    }));
+    return ((row.o_ids as string[] | null) ?? []).map((id, i) => lockedWorkItemFromRow(id, row.o_tokens[i], row.o_items[i], row.o_attempts[i]));
   }
 
   private async ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockUntil: number): Promise<Row> {
-    const i = commit.instance;
-    const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+    const i = instanceColumns(commit.instance);
     let r;
     try {
       r = await this.q(`SELECT * FROM ${this.s}.ack_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, [
@@ -190,10 +164,10 @@ export class PostgresStore implements Store {
         i.name,
         i.version,
         i.status,
-        json(i.output),
-        json(i.error),
-        json(i.customStatus),
-        i.parentInstanceId ?? null,
+        i.output,
+        i.error,
+        i.customStatus,
+        i.parent,
         commit.workItems.map((w) => w.queue),
         commit.workItems.map((w) => JSON.stringify(w)),
         commit.orchestratorMessages.map((m) => m.message.instanceId),
@@ -244,7 +218,7 @@ export class PostgresStore implements Store {
       [token, now + lockMs, queue, now],
     );
     const row = r.rows[0];
-    return row ? { id: String(row.id), lockToken: token, item: JSON.parse(row.item) as WorkItem, attempt: Number(row.attempt) } : null;
+    return row ? lockedWorkItemFromRow(row.id, token, row.item, row.attempt) : null;
   }
 
   async ackWorkItem(lockToken: string, completion: OrchestratorMessage | null): Promise<void> {
@@ -301,7 +275,7 @@ export class PostgresStore implements Store {
 
   async getInstance(instanceId: string): Promise<InstanceInfo | null> {
     const r = await this.q(`SELECT * FROM ${this.s}.instances WHERE instance_id = $1`, [instanceId]);
-    return r.rows[0] ? toInstanceInfo(r.rows[0]) : null;
+    return r.rows[0] ? instanceFromRow(r.rows[0]) : null;
   }
 
   async listInstances(opts: ListInstancesOptions = {}): Promise<InstanceInfo[]> {
@@ -310,28 +284,22 @@ export class PostgresStore implements Store {
        ORDER BY created_at, instance_id LIMIT $3 OFFSET $4`,
       [opts.status ?? null, opts.name ?? null, opts.limit ?? null, opts.offset ?? 0],
     );
-    return r.rows.map(toInstanceInfo);
+    return r.rows.map(instanceFromRow);
   }
 
   async queryInstances(q: InstanceQuery): Promise<InstancePage> {
-    const { where, args } = instanceFilter(q);
-    if (q.status) {
-      args.push(q.status);
-      where.push(`status = $${args.length}`);
-    }
-    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const order = q.orderBy === 'updated' ? 'updated_at DESC, instance_id DESC' : 'created_at DESC, instance_id DESC';
+    const { where, args } = instanceWhere(q, POSTGRES, { status: true });
     const n = args.length;
     const [page, count] = await Promise.all([
-      this.q(`SELECT * FROM ${this.s}.instances ${cond} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`, [...args, q.limit ?? null, q.offset ?? 0]),
-      this.q(`SELECT COUNT(*)::bigint AS n FROM ${this.s}.instances ${cond}`, args),
+      this.q(`SELECT * FROM ${this.s}.instances ${where} ORDER BY ${instanceOrder(q)} LIMIT $${n + 1} OFFSET $${n + 2}`, [...args, q.limit ?? null, q.offset ?? 0]),
+      this.q(`SELECT COUNT(*)::bigint AS n FROM ${this.s}.instances ${where}`, args),
     ]);
-    return { instances: page.rows.map(toInstanceInfo), total: Number(count.rows[0].n) };
+    return { instances: page.rows.map(instanceFromRow), total: Number(count.rows[0].n) };
   }
 
   async countInstancesByStatus(q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'> = {}): Promise<Partial<Record<InstanceStatus, number>>> {
-    const { where, args } = instanceFilter(q);
-    const r = await this.q(`SELECT status, COUNT(*)::bigint AS n FROM ${this.s}.instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`, args);
+    const { where, args } = instanceWhere(q, POSTGRES, { status: false });
+    const r = await this.q(`SELECT status, COUNT(*)::bigint AS n FROM ${this.s}.instances ${where} GROUP BY status`, args);
     return Object.fromEntries(r.rows.map((row) => [row.status, Number(row.n)]));
   }
 
@@ -358,8 +326,7 @@ export class PostgresStore implements Store {
   }
 
   onWork(listener: (queue: QueueName) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async takeRateLimit(req: RateLimitRequest): Promise<number> {
@@ -371,7 +338,7 @@ export class PostgresStore implements Store {
 
   private async readEvents(instanceId: string, executionId: number): Promise<HistoryEvent[]> {
     const r = await this.q(`SELECT event FROM ${this.s}.history WHERE instance_id = $1 AND execution_id = $2 ORDER BY event_id`, [instanceId, executionId]);
-    return r.rows.map((row) => JSON.parse(row.event) as HistoryEvent);
+    return eventsFromRows(r.rows);
   }
 
   private async q(sql: string, params?: unknown[]) {
@@ -436,7 +403,7 @@ export class PostgresStore implements Store {
   private async listen(pg: PgModule): Promise<void> {
     const client = new pg.default.Client({ connectionString: this.connectionString });
     client.on('notification', (n: { payload?: string }) => {
-      for (const l of this.listeners) l((n.payload ?? 'orchestrator') as QueueName);
+      this.listeners.notify((n.payload ?? 'orchestrator') as QueueName);
     });
     client.on('error', () => {});
     client.on('end', () => {
@@ -477,37 +444,4 @@ function safeTarget(connectionString: string): string {
   } catch {
     return '(unparsable connection string)';
   }
-}
-
-/** WHERE terms of a management read, except status (counts group by it); `$n` placeholders. */
-function instanceFilter(q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'>): { where: string[]; args: unknown[] } {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  const add = (term: (p: string) => string, value: unknown) => {
-    args.push(value);
-    where.push(term(`$${args.length}`));
-  };
-  if (q.name !== undefined) add((p) => `name = ${p}`, q.name);
-  if (q.idContains) add((p) => `strpos(instance_id, ${p}) > 0`, q.idContains);
-  if (q.createdFromMs !== undefined) add((p) => `created_at >= ${p}`, q.createdFromMs);
-  if (q.createdToMs !== undefined) add((p) => `created_at < ${p}`, q.createdToMs);
-  if (q.updatedAfterMs !== undefined) add((p) => `updated_at > ${p}`, q.updatedAfterMs);
-  return { where, args };
-}
-
-function toInstanceInfo(r: Row): InstanceInfo {
-  const info: InstanceInfo = {
-    instanceId: r.instance_id,
-    name: r.name,
-    version: r.version ?? null,
-    status: r.status as InstanceStatus,
-    executionId: Number(r.execution_id),
-    createdAtMs: Number(r.created_at),
-    updatedAtMs: Number(r.updated_at),
-  };
-  if (r.output !== null) info.output = JSON.parse(r.output);
-  if (r.error !== null) info.error = JSON.parse(r.error);
-  if (r.custom_status !== null) info.customStatus = JSON.parse(r.custom_status);
-  if (r.parent_instance_id !== null) info.parentInstanceId = r.parent_instance_id;
-  return info;
 }

@@ -15,21 +15,11 @@ import Database from 'better-sqlite3';
 import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
 import { InstanceAlreadyExistsError, LockLostError, StoreError, StoreFormatError } from './errors.js';
-import type {
-  DiagramRecord,
-  InstanceInfo,
-  InstancePage,
-  InstanceQuery,
-  InstanceStatus,
-  KnownHistory,
-  ListInstancesOptions,
-  LockedWorkItem,
-  OrchestrationItem,
-  QueueName,
-  RateLimitRequest,
-  Store,
-  TurnCommit,
-} from './store.js';
+import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
+import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-query.js';
+import { eventsFromRows, instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
+import type { DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
+import { WorkListeners } from './work-listeners.js';
 
 export interface SqliteStoreOptions {
   /** Database file; created with its folder when missing. Default `.duroxide/duroxide.db`. */
@@ -113,7 +103,8 @@ const MIGRATIONS: Record<number, string> = {
   `,
 };
 
-type Row = Record<string, any>;
+/** SQLite spells the management reads' placeholders `?` and finds substrings with instr(). */
+const SQLITE: SqlDialect = { placeholder: () => '?', contains: (column, p) => `instr(${column}, ${p}) > 0` };
 
 export class SqliteStore implements Store {
   readonly path: string;
@@ -121,7 +112,7 @@ export class SqliteStore implements Store {
   private readonly busyTimeoutMs: number;
   private database: Database.Database | null = null;
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly listeners = new Set<(q: QueueName) => void>();
+  private readonly listeners = new WorkListeners();
   private opening: Promise<void> | null = null;
   private readonly logger: NonNullable<SqliteStoreOptions['logger']>;
 
@@ -194,26 +185,14 @@ export class SqliteStore implements Store {
   /** After the instance lock is taken: lock its visible messages and read what the turn needs. */
   private lockedItem(instanceId: string, token: string, now: number, opts?: { knownHistory?: KnownHistory }): OrchestrationItem {
     this.stmt(`UPDATE orchestrator_queue SET attempt = attempt + 1, lock_token = ? WHERE instance_id = ? AND visible_at <= ?`).run(token, instanceId, now);
-    const messages = (this.stmt(`SELECT id, message, attempt FROM orchestrator_queue WHERE lock_token = ? ORDER BY id`).all(token) as Row[]).map(
-      (r) => ({ id: String(r.id), message: JSON.parse(r.message) as OrchestratorMessage, attempt: r.attempt as number }),
-    );
+    const rows = this.stmt(`SELECT id, message, attempt FROM orchestrator_queue WHERE lock_token = ? ORDER BY id`).all(token) as Row[];
+    const messages = rows.map((r) => queuedMessageFromRow(r.id, r.message, r.attempt));
     const instance = this.readInstance(instanceId);
     const executionId = instance?.executionId ?? 0;
-    const known = opts?.knownHistory?.(instanceId);
-    let omit = false;
-    if (known && known.executionId === executionId) {
-      const last = this.stmt(`SELECT MAX(event_id) AS last FROM history WHERE instance_id = ? AND execution_id = ?`).get(instanceId, executionId) as Row;
-      omit = last.last === known.lastEventId;
-    }
-    return {
-      instanceId,
-      lockToken: token,
-      messages,
-      instance,
-      history: omit ? [] : this.readEvents(instanceId, executionId),
-      attempt: Math.max(...messages.map((m) => m.attempt)),
-      ...(omit ? { historyOmitted: true } : {}),
-    };
+    const lastEventId = () =>
+      (this.stmt(`SELECT MAX(event_id) AS last FROM history WHERE instance_id = ? AND execution_id = ?`).get(instanceId, executionId) as Row).last as number | null;
+    const omit = callerHoldsHistory(opts?.knownHistory, instanceId, executionId, lastEventId);
+    return orchestrationItem(instanceId, token, messages, instance, omit ? 'omitted' : this.readEvents(instanceId, executionId));
   }
 
   async ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void> {
@@ -230,36 +209,8 @@ export class SqliteStore implements Store {
     const taken: LockedWorkItem[] = [];
     this.tx(() => {
       const instanceId = this.requireInstanceLock(lockToken, now);
-      const insertEvent = this.stmt(`INSERT INTO history (instance_id, execution_id, event_id, event) VALUES (?, ?, ?, ?)`);
-      for (const e of commit.historyDelta) {
-        try {
-          insertEvent.run(instanceId, commit.executionId, e.eventId, JSON.stringify(e));
-        } catch (err) {
-          if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-            throw new StoreError(`Event id ${e.eventId} already exists in execution ${commit.executionId} of ${instanceId}; nothing was written.`);
-          }
-          throw err;
-        }
-      }
-      const i = commit.instance;
-      this.stmt(
-        `INSERT INTO instances (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at)
-         VALUES (@id, @name, @version, @status, @executionId, @output, @error, @customStatus, @parent, @now, @now)
-         ON CONFLICT(instance_id) DO UPDATE SET name = @name, version = @version, status = @status,
-           execution_id = MAX(execution_id, @executionId), output = @output, error = @error,
-           custom_status = @customStatus, parent_instance_id = @parent, updated_at = @now`,
-      ).run({
-        id: instanceId,
-        name: i.name,
-        version: i.version,
-        status: i.status,
-        executionId: commit.executionId,
-        output: i.output === undefined ? null : JSON.stringify(i.output),
-        error: i.error === undefined ? null : JSON.stringify(i.error),
-        customStatus: i.customStatus === undefined ? null : JSON.stringify(i.customStatus),
-        parent: i.parentInstanceId ?? null,
-        now,
-      });
+      this.appendHistory(instanceId, commit);
+      this.writeInstanceRow(instanceId, commit, now);
       this.stmt(`DELETE FROM orchestrator_queue WHERE lock_token = ?`).run(lockToken);
       this.stmt(`DELETE FROM instance_locks WHERE lock_token = ?`).run(lockToken);
       for (const w of commit.workItems) {
@@ -273,9 +224,35 @@ export class SqliteStore implements Store {
       for (const { message, visibleAtMs } of commit.orchestratorMessages) this.insertMessage(message, visibleAtMs ?? now);
     });
     // Wake other workers only for work this one did not take.
-    if (commit.workItems.length > taken.length) for (const q of new Set(commit.workItems.map((w) => w.queue))) this.notify(q);
+    if (commit.workItems.length > taken.length) this.listeners.notifyQueuesOf(commit.workItems);
     if (commit.orchestratorMessages.length) this.notify('orchestrator');
     return taken;
+  }
+
+  /** A duplicate event id fails the whole turn (the transaction rolls back). */
+  private appendHistory(instanceId: string, commit: TurnCommit): void {
+    const insertEvent = this.stmt(`INSERT INTO history (instance_id, execution_id, event_id, event) VALUES (?, ?, ?, ?)`);
+    for (const e of commit.historyDelta) {
+      try {
+        insertEvent.run(instanceId, commit.executionId, e.eventId, JSON.stringify(e));
+      } catch (err) {
+        if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+          throw new StoreError(`Event id ${e.eventId} already exists in execution ${commit.executionId} of ${instanceId}; nothing was written.`);
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Upserts the instance row; the execution id never moves backwards. */
+  private writeInstanceRow(instanceId: string, commit: TurnCommit, now: number): void {
+    this.stmt(
+      `INSERT INTO instances (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at)
+       VALUES (@id, @name, @version, @status, @executionId, @output, @error, @customStatus, @parent, @now, @now)
+       ON CONFLICT(instance_id) DO UPDATE SET name = @name, version = @version, status = @status,
+         execution_id = MAX(execution_id, @executionId), output = @output, error = @error,
+         custom_status = @customStatus, parent_instance_id = @parent, updated_at = @now`,
+    ).run({ id: instanceId, executionId: commit.executionId, now, ...instanceColumns(commit.instance) });
   }
 
   async abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
@@ -310,7 +287,7 @@ export class SqliteStore implements Store {
       if (!row) return null;
       const token = randomUUID();
       this.stmt(`UPDATE work_queue SET lock_token = ?, locked_until = ?, attempt = attempt + 1 WHERE id = ?`).run(token, now + lockMs, row.id);
-      return { id: String(row.id), lockToken: token, item: JSON.parse(row.item) as WorkItem, attempt: (row.attempt as number) + 1 };
+      return lockedWorkItemFromRow(row.id, token, row.item, (row.attempt as number) + 1);
     });
   }
 
@@ -385,28 +362,22 @@ export class SqliteStore implements Store {
     const sql = `SELECT * FROM instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at, instance_id LIMIT ? OFFSET ?`;
     const rows = this.db.prepare(sql).all(...args, opts.limit ?? -1, opts.offset ?? 0) as Row[];
-    return rows.map(toInstanceInfo);
+    return rows.map(instanceFromRow);
   }
 
   async queryInstances(q: InstanceQuery): Promise<InstancePage> {
-    const { where, args } = instanceFilter(q);
-    if (q.status) {
-      where.push('status = ?');
-      args.push(q.status);
-    }
-    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const order = q.orderBy === 'updated' ? 'updated_at DESC, instance_id DESC' : 'created_at DESC, instance_id DESC';
+    const { where, args } = instanceWhere(q, SQLITE, { status: true });
     // A deferred read transaction: the page and its total come from one snapshot, without the write lock.
     return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT * FROM instances ${cond} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
-      const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM instances ${cond}`).get(...args) as Row).n as number;
-      return { instances: rows.map(toInstanceInfo), total };
+      const rows = this.db.prepare(`SELECT * FROM instances ${where} ORDER BY ${instanceOrder(q)} LIMIT ? OFFSET ?`).all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
+      const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM instances ${where}`).get(...args) as Row).n as number;
+      return { instances: rows.map(instanceFromRow), total };
     }).deferred();
   }
 
   async countInstancesByStatus(q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'> = {}): Promise<Partial<Record<InstanceStatus, number>>> {
-    const { where, args } = instanceFilter(q);
-    const rows = this.db.prepare(`SELECT status, COUNT(*) AS n FROM instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`).all(...args) as Row[];
+    const { where, args } = instanceWhere(q, SQLITE, { status: false });
+    const rows = this.db.prepare(`SELECT status, COUNT(*) AS n FROM instances ${where} GROUP BY status`).all(...args) as Row[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
@@ -436,8 +407,7 @@ export class SqliteStore implements Store {
   }
 
   onWork(listener: (queue: QueueName) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async takeRateLimit(req: RateLimitRequest): Promise<number> {
@@ -594,48 +564,15 @@ export class SqliteStore implements Store {
 
   private readInstance(instanceId: string): InstanceInfo | null {
     const row = this.stmt(`SELECT * FROM instances WHERE instance_id = ?`).get(instanceId) as Row | undefined;
-    return row ? toInstanceInfo(row) : null;
+    return row ? instanceFromRow(row) : null;
   }
 
   private readEvents(instanceId: string, executionId: number): HistoryEvent[] {
     const rows = this.stmt(`SELECT event FROM history WHERE instance_id = ? AND execution_id = ? ORDER BY event_id`).all(instanceId, executionId) as Row[];
-    return rows.map((r) => JSON.parse(r.event) as HistoryEvent);
+    return eventsFromRows(rows);
   }
 
   private notify(queue: QueueName): void {
-    for (const l of this.listeners) l(queue);
+    this.listeners.notify(queue);
   }
-}
-
-/** WHERE terms of a management read, except status (counts group by it). */
-function instanceFilter(q: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'>): { where: string[]; args: unknown[] } {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  const add = (term: string, value: unknown) => {
-    where.push(term);
-    args.push(value);
-  };
-  if (q.name !== undefined) add('name = ?', q.name);
-  if (q.idContains) add('instr(instance_id, ?) > 0', q.idContains);
-  if (q.createdFromMs !== undefined) add('created_at >= ?', q.createdFromMs);
-  if (q.createdToMs !== undefined) add('created_at < ?', q.createdToMs);
-  if (q.updatedAfterMs !== undefined) add('updated_at > ?', q.updatedAfterMs);
-  return { where, args };
-}
-
-function toInstanceInfo(r: Row): InstanceInfo {
-  const info: InstanceInfo = {
-    instanceId: r.instance_id,
-    name: r.name,
-    version: r.version ?? null,
-    status: r.status as InstanceStatus,
-    executionId: r.execution_id,
-    createdAtMs: r.created_at,
-    updatedAtMs: r.updated_at,
-  };
-  if (r.output !== null) info.output = JSON.parse(r.output);
-  if (r.error !== null) info.error = JSON.parse(r.error);
-  if (r.custom_status !== null) info.customStatus = JSON.parse(r.custom_status);
-  if (r.parent_instance_id !== null) info.parentInstanceId = r.parent_instance_id;
-  return info;
 }
