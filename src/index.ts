@@ -95,8 +95,8 @@ export {
   LlmRequestError,
   CassetteMissError,
 } from './llm/errors.js';
-export { LlmOperationFailedError, LlmBudgetExceededError } from './runtime/llm-operation-runner.js';
-export type { LlmBudget } from './runtime/llm-operation-runner.js';
+export { LlmOperationFailedError, LlmBudgetExceededError } from './runtime/errors.js';
+export type { LlmBudget } from './runtime/llm-ledger.js';
 export type { Sentiment } from './llm/operations/sentiment.js';
 export type { TextValidator } from './llm/operations/generate-validated.js';
 export { estimateTokens } from './llm/token-estimate.js';
@@ -115,7 +115,7 @@ export type { ToolDefinition } from './tools/registry.js';
 export { agentOrchestration, AGENT_ORCHESTRATION } from './agent/agent-orchestration.js';
 export type { AgentInput, AgentResult, AgentState, AgentDoneReason } from './agent/agent-orchestration.js';
 export { registerAgent, startAgent, readAgentTranscript } from './agent/agent-client.js';
-export type { LlmOrchestrationConfig } from './agent/agent-config.js';
+export type { AgentConfig, LlmOrchestrationConfig } from './agent/agent-config.js';
 export { PLAN_SCHEMA } from './agent/plan-schema.js';
 export type { Plan, PlannedAction } from './agent/plan-schema.js';
 export type { TranscriptEntry } from './agent/transcript.js';

@@ -2,7 +2,7 @@
 import type { Client, StartOptions } from '../runtime/client.js';
 import type { Json } from '../runtime/history.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { LlmOrchestrationConfig } from './agent-config.js';
+import type { AgentConfig } from './agent-config.js';
 import { AGENT_ORCHESTRATION, agentOrchestration, type AgentResult, type AgentState } from './agent-orchestration.js';
 import type { TranscriptEntry } from './transcript.js';
 
@@ -13,7 +13,7 @@ export function registerAgent(runtime: Runtime): void {
 
 export function startAgent(
   client: Client,
-  run: { intent: string; context?: Json; tools?: string[]; config?: LlmOrchestrationConfig },
+  run: { intent: string; context?: Json; tools?: string[]; config?: AgentConfig },
   opts?: StartOptions,
 ): Promise<string> {
   return client.startOrchestration(AGENT_ORCHESTRATION, run, opts);

@@ -5,11 +5,11 @@
  * compacted state — so history stays small however long the run is.
  */
 import type { OrchestrationContext } from '../runtime/context-api.js';
-import { taskFromAsync } from '../runtime/durable-task.js';
 import type { Json, LlmUsage } from '../runtime/history.js';
 import { compileSchema } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
-import { resolveConfig, type LlmOrchestrationConfig, type ResolvedAgentConfig } from './agent-config.js';
+import { budgetSpent } from '../runtime/llm-ledger.js';
+import { resolveConfig, type AgentConfig, type ResolvedAgentConfig } from './agent-config.js';
 import { PLAN_SCHEMA, type Plan, type PlannedAction } from './plan-schema.js';
 import { compactTranscript, entryText, type TranscriptEntry } from './transcript.js';
 
@@ -21,7 +21,7 @@ export interface AgentInput {
   context?: Json;
   /** An allow-list of tools for this run (on top of `config.allowedTools`). */
   tools?: string[];
-  config?: LlmOrchestrationConfig;
+  config?: AgentConfig;
   /** Carried across continue-as-new; absent on the first iteration. */
   state?: AgentState;
 }
@@ -82,7 +82,7 @@ export async function agentOrchestration(ctx: OrchestrationContext, input: Agent
     return finish('budget_exceeded', `Stopped: the LLM budget is spent (${previous.usage.input + previous.usage.output} tokens).`, before);
   }
 
-  const work = taskFromAsync('AgentIteration', () => runIteration(ctx, input, config, previous, iteration, log));
+  const work = ctx.task(() => runIteration(ctx, input, config, previous, iteration, log));
   let outcome: IterationOutcome;
   if (previous.deadlineMs !== null) {
     const remaining = previous.deadlineMs - ctx.utcNow();
@@ -168,7 +168,7 @@ async function runIteration(
 
   ctx.setCustomStatus({ iteration, step: 'acting', thought: plan.thought, actions: approved.map((a) => a.id) });
   const run = (a: PlannedAction) =>
-    taskFromAsync('AgentAction', async (): Promise<TranscriptEntry> => {
+    ctx.task(async (): Promise<TranscriptEntry> => {
       try {
         const value = await ctx.scheduleActivity(a.tool, a.params);
         return { iteration, kind: 'result', id: a.id, tool: a.tool, ok: true, value };
@@ -200,15 +200,10 @@ function offeredTools(all: ToolDefinition[], config: ResolvedAgentConfig, perRun
   return all.filter((t) => (!config.allowedTools || config.allowedTools.includes(t.name)) && (!perRun || perRun.includes(t.name)));
 }
 
+/** The run's usage (all executions) against maxCost, priced at the planning model's price. */
 function overBudget(config: ResolvedAgentConfig, used: LlmUsage): boolean {
-  const c = config.maxCost;
-  if (!c) return false;
-  if (c.tokens !== undefined && used.input + used.output >= c.tokens) return true;
-  if (c.usd !== undefined && c.pricePerMTok) {
-    const usd = (used.input * c.pricePerMTok.input + used.output * c.pricePerMTok.output) / 1_000_000;
-    if (usd >= c.usd) return true;
-  }
-  return false;
+  if (!config.maxCost) return false;
+  return budgetSpent(config.maxCost, new Map([[config.llm?.model ?? '*', used]])) !== null;
 }
 
 function planningPrompt(input: AgentInput, tools: ToolDefinition[], transcript: TranscriptEntry[], config: ResolvedAgentConfig): string {

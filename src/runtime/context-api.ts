@@ -7,7 +7,7 @@ import type { Sentiment } from '../llm/operations/sentiment.js';
 import type { TextValidator } from '../llm/operations/generate-validated.js';
 import type { SchemaLike } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
-import type { LlmBudget } from './llm-operation-runner.js';
+import type { LlmBudget } from './llm-ledger.js';
 
 /**
  * Inputs and outputs are typed `unknown` at the edges so your own interfaces fit; at run time
@@ -93,6 +93,11 @@ export interface OrchestrationContext {
   scheduleSubOrchestration<T = Json>(name: string, input?: unknown, opts?: SubOrchestrationOptions): DurableTask<T>;
   /** Ends this execution and starts a fresh one with `input` (and optionally another version). */
   continueAsNew(input: unknown, opts?: { version?: string }): DurableTask<never>;
+  /**
+   * Runs `fn` (plain async code that awaits only ctx tasks) as one durable task, so it can be
+   * passed to `ctx.all` / `ctx.race`. Nothing of its own is recorded; it re-runs on replay.
+   */
+  task<T>(fn: () => Promise<T>): DurableTask<T>;
   all<T extends readonly DurableTask<unknown>[]>(
     tasks: T,
   ): DurableTask<{ [K in keyof T]: T[K] extends DurableTask<infer V> ? V : never }>;

@@ -6,32 +6,14 @@
  */
 import type { LlmCallOptions } from './context-api.js';
 import { LlmBudgetExceededError, LlmOperationFailedError } from './errors.js';
-import type { Json, LlmUsage } from './history.js';
+import type { Json } from './history.js';
 import { jsonHash } from './json-value.js';
 import type { OperationSpec } from '../llm/operations/operation-spec.js';
 import type { TextValidator } from '../llm/operations/generate-validated.js';
 import type { LlmRequest, LlmResponse } from '../llm/provider.js';
 import type { OrchestrationContextImpl } from './orchestration-context.js';
 
-/** An LLM budget for one execution: tokens, or money through a price table. */
-export interface LlmBudget {
-  maxTokens?: number;
-  maxCostUsd?: number;
-  /** USD per million tokens, by model name (`*` for any other model). */
-  prices?: Record<string, { inputPerMTok: number; outputPerMTok: number }>;
-}
-
 export { LlmBudgetExceededError, LlmOperationFailedError };
-
-/** Cost in USD of `usage` by model, from a price table. */
-export function costUsd(usageByModel: Map<string, LlmUsage>, prices: NonNullable<LlmBudget['prices']>): number {
-  let total = 0;
-  for (const [model, u] of usageByModel) {
-    const p = prices[model] ?? prices['*'];
-    if (p) total += (u.input * p.inputPerMTok + u.output * p.outputPerMTok) / 1_000_000;
-  }
-  return total;
-}
 
 export async function runLlmOperation<A, T>(
   ctx: OrchestrationContextImpl,

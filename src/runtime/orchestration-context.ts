@@ -1,264 +1,26 @@
 /**
- * The context handed to orchestration code. Every method takes a schedule slot through the
- * replay engine, so calls must happen in the same order on every replay.
+ * The context handed to orchestration code: the durable primitives (durable-context.ts)
+ * plus the replay-safe LLM operations, each built on `requestLlm` (one LlmRequested /
+ * LlmCompleted pair per attempt) and the execution's LLM ledger.
  */
-import { createHash } from 'node:crypto';
-import type {
-  ScheduleActivityOptions,
-  DurableTask,
-  OrchestrationContext,
-  RaceResult,
-  RetryPolicy,
-  SubOrchestrationOptions,
-  TraceLevel,
-} from './context-api.js';
-import { Task, isTask, taskFromAsync } from './durable-task.js';
-import { ActivityTimeoutError, DuroxideError, TimerOutOfRangeError } from './errors.js';
+import type { DurableTask, LlmCallOptions, LlmContextOptions, OrchestrationContext } from './context-api.js';
+import { DurableContext } from './durable-context.js';
+import { Task, taskFromAsync } from './durable-task.js';
 import type { Json, LlmUsage } from './history.js';
-import { assertJson, checkedJson, jsonHash } from './json-value.js';
-import type { Replayer } from './replay-engine.js';
-import { backoffDelayMs, validateRetryPolicy } from './retry-policy.js';
-import { LlmBudgetExceededError, costUsd, runLlmOperation, type LlmBudget } from './llm-operation-runner.js';
-import type { LlmCallOptions, LlmContextOptions } from './context-api.js';
+import { assertJson } from './json-value.js';
+import type { LlmBudget } from './llm-ledger.js';
+import { runLlmOperation } from './llm-operation-runner.js';
 import * as ops from '../llm/operations/index.js';
 import type { SchemaLike } from '../llm/json-schema.js';
 import { assertValidSchema } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
 
-/** The longest durable timer: 100 years, representable by every store's timestamp column. */
-export const MAX_TIMER_MS = 100 * 365.25 * 24 * 60 * 60 * 1000;
+export { MAX_TIMER_MS } from './durable-context.js';
 
-export class OrchestrationContextImpl implements OrchestrationContext {
-  private guidCounter = 0;
-  private budget: LlmBudget | null = null;
-
-  constructor(private readonly engine: Replayer) {}
-
-  get instanceId(): string {
-    return this.engine.instanceId;
-  }
-  get executionId(): number {
-    return this.engine.started.executionId;
-  }
-  get orchestrationName(): string {
-    return this.engine.started.name;
-  }
-  get orchestrationVersion(): string {
-    return this.engine.started.version;
-  }
-  get isReplaying(): boolean {
-    return this.engine.replaying;
-  }
-
-  /** A value bound for history: plain JSON within the runtime's size limit. */
-  private toJsonInput(value: unknown, what: string): Json {
-    return checkedJson(value, what, this.engine.maxPayloadBytes);
-  }
-
-  scheduleActivity<T = Json>(name: string, input?: unknown, opts?: ScheduleActivityOptions): DurableTask<T> {
-    this.engine.assertOpen('scheduleActivity');
-    if (typeof name !== 'string' || !name) throw new TypeError('ctx.scheduleActivity(name, input): name must be a non-empty string');
-    const value = this.toJsonInput(input, `Input of activity "${name}"`);
-    if (!opts?.retry && opts?.timeoutMs === undefined) return this.activityAttempt<T>(name, value);
-    if (opts.retry) validateRetryPolicy(opts.retry, `retry policy of activity "${name}"`);
-    const attempts = taskFromAsync<T>('ActivityWithRetry', () => this.runWithRetry<T>(name, value, opts.retry));
-    if (opts.timeoutMs === undefined) return attempts;
-    return this.withTimeout(attempts, opts.timeoutMs, `Activity "${name}" did not finish within ${opts.timeoutMs} ms`);
-  }
-
-  private activityAttempt<T>(name: string, input: Json): Task<T> {
-    const inputHash = jsonHash(input);
-    const { event, task, isNew } = this.engine.claim(
-      { kind: 'ActivityScheduled', name, input, inputHash },
-      `scheduleActivity("${name}")`,
-      (r) =>
-        r.name !== name
-          ? `it scheduled activity "${name}" instead of "${r.name}"`
-          : r.inputHash !== inputHash
-            ? `activity "${name}" got a different input (hash ${inputHash} instead of ${r.inputHash})`
-            : null,
-    );
-    if (isNew) {
-      this.engine.addWorkItem({
-        queue: 'activity',
-        kind: 'ExecuteActivity',
-        instanceId: this.instanceId,
-        executionId: this.executionId,
-        eventId: event.eventId,
-        name,
-        input,
-        orchestrationName: this.orchestrationName,
-      });
-    }
-    return task as Task<T>;
-  }
-
-  private async runWithRetry<T>(name: string, input: Json, retry: RetryPolicy | undefined): Promise<T> {
-    const maxAttempts = retry?.maxAttempts ?? 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const call = this.activityAttempt<T>(name, input);
-        if (retry?.attemptTimeoutMs === undefined) return await call;
-        return await this.withTimeout(
-          call,
-          retry.attemptTimeoutMs,
-          `Attempt ${attempt} of activity "${name}" did not finish within ${retry.attemptTimeoutMs} ms`,
-        );
-      } catch (err) {
-        if (attempt >= maxAttempts || (err as { retryable?: boolean }).retryable === false) throw err;
-        const delay = backoffDelayMs(retry?.backoff, attempt);
-        if (delay > 0) await this.scheduleTimer(delay);
-      }
-    }
-  }
-
-  private withTimeout<T>(work: DurableTask<T>, ms: number, message: string): Task<T> {
-    return taskFromAsync<T>('Timeout', async () => {
-      const winner = await this.race([work, this.scheduleTimer(ms)]);
-      if (winner.index === 1) throw new ActivityTimeoutError(message);
-      return winner.value as T;
-    });
-  }
-
-  scheduleTimer(ms: number): DurableTask<void> {
-    this.engine.assertOpen('scheduleTimer');
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_TIMER_MS) {
-      throw new TimerOutOfRangeError(
-        `ctx.scheduleTimer(ms): ms must be a number from 0 to ${MAX_TIMER_MS} (100 years), got ${String(ms)}. ` +
-          'For longer waits, sleep in steps (a loop of timers, or continueAsNew between them).',
-      );
-    }
-    const fireAtMs = this.engine.newEventTimeMs + ms;
-    const { event, task, isNew } = this.engine.claim({ kind: 'TimerCreated', fireAtMs }, `scheduleTimer(${ms})`, () => null);
-    if (isNew) {
-      this.engine.addMessage(
-        { kind: 'TimerFired', instanceId: this.instanceId, executionId: this.executionId, sourceEventId: event.eventId, fireAtMs },
-        fireAtMs,
-      );
-    }
-    return task as Task<void>;
-  }
-
-  waitForEvent<T = Json>(name: string): DurableTask<T> {
-    this.engine.assertOpen('waitForEvent');
-    if (typeof name !== 'string' || !name) throw new TypeError('ctx.waitForEvent(name): name must be a non-empty string');
-    const { task } = this.engine.claim({ kind: 'ExternalSubscribed', name }, `waitForEvent("${name}")`, (r) =>
-      r.name !== name ? `it waits for event "${name}" instead of "${r.name}"` : null,
-    );
-    this.engine.subscribe(name, task as Task<Json>);
-    return task as Task<T>;
-  }
-
-  scheduleSubOrchestration<T = Json>(name: string, input?: unknown, opts?: SubOrchestrationOptions): DurableTask<T> {
-    this.engine.assertOpen('scheduleSubOrchestration');
-    const value = this.toJsonInput(input, `Input of sub-orchestration "${name}"`);
-    const inputHash = jsonHash(value);
-    const placeholder = opts?.instanceId ?? '';
-    const { event, task, isNew } = this.engine.claim(
-      { kind: 'SubOrchestrationScheduled', name, version: opts?.version, instanceId: placeholder, input: value, inputHash },
-      `scheduleSubOrchestration("${name}")`,
-      (r) =>
-        r.name !== name
-          ? `it started sub-orchestration "${name}" instead of "${r.name}"`
-          : r.inputHash !== inputHash
-            ? `sub-orchestration "${name}" got a different input`
-            : opts?.instanceId !== undefined && opts.instanceId !== r.instanceId
-              ? `a different child instance id "${opts.instanceId}"`
-              : null,
-    );
-    if (isNew) {
-      // The child id derives from the slot, so it is the same on every replay.
-      if (!event.instanceId) event.instanceId = `${this.instanceId}::sub-${this.executionId}-${event.eventId}`;
-      this.engine.addMessage({
-        kind: 'StartOrchestration',
-        instanceId: event.instanceId,
-        name,
-        version: opts?.version,
-        input: value,
-        parentInstanceId: this.instanceId,
-        parentExecutionId: this.executionId,
-        parentEventId: event.eventId,
-      });
-    }
-    return task as Task<T>;
-  }
-
-  continueAsNew(input: unknown, opts?: { version?: string }): DurableTask<never> {
-    this.engine.assertOpen('continueAsNew');
-    this.engine.requestContinueAsNew(this.toJsonInput(input, 'Input of continueAsNew'), opts?.version);
-    return new Task<never>('ContinueAsNew');
-  }
-
-  all<T extends readonly DurableTask<unknown>[]>(
-    tasks: T,
-  ): DurableTask<{ [K in keyof T]: T[K] extends DurableTask<infer V> ? V : never }> {
-    this.engine.assertOpen('all');
-    const children = asTasks(tasks, 'ctx.all');
-    const result = new Task<any>('All');
-    const values: unknown[] = new Array(children.length);
-    let remaining = children.length;
-    if (remaining === 0) result.resolve([]);
-    children.forEach((child, i) =>
-      child.onSettled(() => {
-        if (child.failed) return result.reject(child.failure);
-        values[i] = child.result;
-        if (--remaining === 0) result.resolve(values);
-      }),
-    );
-    return result;
-  }
-
-  race(...args: any[]): DurableTask<RaceResult> {
-    this.engine.assertOpen('race');
-    const list = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
-    const children = asTasks(list, 'ctx.race');
-    if (children.length === 0) throw new TypeError('ctx.race() needs at least one task');
-    const result = new Task<RaceResult>('Race');
-    children.forEach((child, index) =>
-      child.onSettled(() => (child.failed ? result.reject(child.failure) : result.resolve({ index, value: child.result }))),
-    );
-    return result;
-  }
-
-  newGuid(): string {
-    this.engine.assertOpen('newGuid');
-    // Derived from the instance and a per-execution counter: identical on every replay.
-    const hex = createHash('sha256')
-      .update(`${this.instanceId}\u0000${this.executionId}\u0000${this.guidCounter++}`)
-      .digest('hex');
-    const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-  }
-
-  utcNow(): number {
-    this.engine.assertOpen('utcNow');
-    // The time of the history event being processed: the same on every replay.
-    return this.engine.currentTimeMs;
-  }
-
-  setCustomStatus(status: unknown): void {
-    this.engine.assertOpen('setCustomStatus');
-    this.engine.setCustomStatus(this.toJsonInput(status, 'Custom status'));
-  }
-
-  trace(level: TraceLevel, message: string, fields?: Record<string, unknown>): void {
-    this.engine.trace(level, message, fields);
-  }
-  traceInfo(message: string, fields?: Record<string, unknown>): void {
-    this.trace('info', message, fields);
-  }
-  traceWarn(message: string, fields?: Record<string, unknown>): void {
-    this.trace('warn', message, fields);
-  }
-  traceError(message: string, fields?: Record<string, unknown>): void {
-    this.trace('error', message, fields);
-  }
-  traceDebug(message: string, fields?: Record<string, unknown>): void {
-    this.trace('debug', message, fields);
-  }
-
+export class OrchestrationContextImpl extends DurableContext implements OrchestrationContext {
+  /** Token usage of LLM operations recorded so far in this execution. */
   llmUsage(): LlmUsage {
-    return this.engine.llmUsage;
+    return this.engine.ledger.usage;
   }
 
   // ----- LLM operations -----
@@ -333,29 +95,12 @@ export class OrchestrationContextImpl implements OrchestrationContext {
   /** Sets a token and/or cost budget for this execution's LLM operations. */
   setLlmBudget(budget: LlmBudget | null): void {
     this.engine.assertOpen('setLlmBudget');
-    this.budget = budget;
+    this.engine.ledger.budget = budget;
   }
 
   /** Throws LlmBudgetExceededError before a provider is called once the budget is spent. */
   assertWithinLlmBudget(operation: string): void {
-    const b = this.budget;
-    if (!b) return;
-    const used = this.engine.llmUsage;
-    const tokens = used.input + used.output;
-    if (b.maxTokens !== undefined && tokens >= b.maxTokens) {
-      throw new LlmBudgetExceededError(
-        `ctx.${operation}() was not sent: this execution used ${tokens} LLM tokens, budget ${b.maxTokens}. ` +
-          'Raise the budget with ctx.setLlmBudget() or end the work here.',
-      );
-    }
-    if (b.maxCostUsd !== undefined && b.prices) {
-      const cost = costUsd(this.engine.usageByModel, b.prices);
-      if (cost >= b.maxCostUsd) {
-        throw new LlmBudgetExceededError(
-          `ctx.${operation}() was not sent: this execution spent $${cost.toFixed(4)} on LLM calls, budget $${b.maxCostUsd}.`,
-        );
-      }
-    }
+    this.engine.ledger.assertWithinBudget(operation);
   }
 
   get recordsPrompts(): boolean {
@@ -440,14 +185,3 @@ function requireText(value: unknown, op: string, arg: string): string {
 }
 
 
-function asTasks(list: readonly unknown[], where: string): Task<unknown>[] {
-  return list.map((t, i) => {
-    if (!isTask(t)) {
-      throw new DuroxideError(
-        `${where}: item ${i} is not a ctx task. Pass the tasks returned by ctx methods (without awaiting them); ` +
-          'plain Promises are not durable.',
-      );
-    }
-    return t;
-  });
-}

@@ -30,7 +30,6 @@ import {
   type ErrorDetails,
   type HistoryEvent,
   type Json,
-  type LlmUsage,
   type NewHistoryEvent,
   type OrchestrationStarted,
   type ScheduleEvent,
@@ -40,7 +39,9 @@ import { HistoryIndex } from './history-index.js';
 import { describeEvent, roleOf } from './event-kinds.js';
 import { runInTurn } from './turn-scope.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson } from './json-value.js';
-import type { ContextItem, OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
+import type { OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
+import type { ClaimedSlot, ContextEngine } from './context-engine.js';
+import { LlmLedger, contextSnapshot } from './llm-ledger.js';
 import type { ToolDefinition } from '../tools/registry.js';
 import { OrchestrationContextImpl } from './orchestration-context.js';
 
@@ -77,15 +78,11 @@ export interface ReplayerOptions {
   onTrace?: (level: string, message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** What a claimed schedule slot remembers, to settle its task later. */
-interface Claimed {
-  event: ScheduleEvent;
-  task: Task<unknown>;
-}
+type Claimed = ClaimedSlot;
 
 const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export class Replayer {
+export class Replayer implements ContextEngine {
   readonly instanceId: string;
   readonly started: OrchestrationStarted;
   readonly history: HistoryEvent[];
@@ -112,9 +109,8 @@ export class Replayer {
   private turn: TurnOutput = emptyTurn();
   private customStatus: Json | undefined;
   private customStatusChanged = false;
-  private usage: LlmUsage = { input: 0, output: 0 };
-  /** Usage per model, for budgets priced per model. */
-  readonly usageByModel = new Map<string, LlmUsage>();
+  /** LLM usage and budget of this execution (rebuilt from history on replay). */
+  readonly ledger = new LlmLedger();
 
   replaying = true;
   currentTimeMs: number;
@@ -260,11 +256,11 @@ export class Replayer {
         task.resolve(undefined);
         break;
       case 'LlmCompleted':
-        this.addUsage(e.tokensUsed, e.model);
+        this.ledger.add(e.tokensUsed, e.model);
         task.resolve({ result: e.result, tokensUsed: e.tokensUsed, model: e.model });
         break;
       case 'LlmFailed':
-        if (e.tokensUsed) this.addUsage(e.tokensUsed, (event as { model?: string }).model ?? '*');
+        if (e.tokensUsed) this.ledger.add(e.tokensUsed, (event as { model?: string }).model ?? '*');
         task.reject(fromErrorDetails(e.error));
         break;
       case 'ActivityFailed':
@@ -431,61 +427,13 @@ export class Replayer {
     this.fatal ??= err;
   }
 
-  private addUsage(u: LlmUsage, model: string): void {
-    this.usage = { input: this.usage.input + u.input, output: this.usage.output + u.output };
-    const m = this.usageByModel.get(model) ?? { input: 0, output: 0 };
-    this.usageByModel.set(model, { input: m.input + u.input, output: m.output + u.output });
-  }
-
   tools(): ToolDefinition[] {
     return this.opts.tools?.() ?? [];
   }
 
   /** What the orchestration has seen so far (up to the event being processed): for prompts. */
   snapshot(): OrchestrationSnapshot {
-    const items: ContextItem[] = [];
-    const names = new Map<number, string>();
-    for (const e of this.history.slice(0, this.walkIndex)) {
-      switch (e.kind) {
-        case 'ActivityScheduled':
-          names.set(e.eventId, e.name);
-          break;
-        case 'LlmRequested':
-          names.set(e.eventId, e.operation);
-          break;
-        case 'ActivityCompleted':
-          items.push({ kind: 'activity', name: names.get(e.sourceEventId), ok: true, value: e.result });
-          break;
-        case 'ActivityFailed':
-          items.push({ kind: 'activity', name: names.get(e.sourceEventId), ok: false, value: e.error.message });
-          break;
-        case 'TimerFired':
-          items.push({ kind: 'timer fired' });
-          break;
-        case 'ExternalEvent':
-          items.push({ kind: 'event', name: e.name, value: e.data });
-          break;
-        case 'SubOrchestrationCompleted':
-          items.push({ kind: 'sub-orchestration', ok: true, value: e.result });
-          break;
-        case 'SubOrchestrationFailed':
-          items.push({ kind: 'sub-orchestration', ok: false, value: e.error.message });
-          break;
-        case 'LlmCompleted':
-          items.push({ kind: 'llm', name: names.get(e.sourceEventId), ok: true, value: e.result });
-          break;
-        default:
-          break;
-      }
-    }
-    return {
-      name: this.started.name,
-      version: this.started.version,
-      instanceId: this.instanceId,
-      executionId: this.started.executionId,
-      items,
-      ...(this.customStatus !== undefined ? { customStatus: this.customStatus } : {}),
-    };
+    return contextSnapshot(this.instanceId, this.started, this.history, this.walkIndex, this.customStatus);
   }
 
   get recordPrompts(): boolean {
@@ -583,10 +531,6 @@ export class Replayer {
 
   trace(level: string, message: string, fields?: Record<string, unknown>): void {
     if (!this.replaying) this.opts.onTrace?.(level, message, fields);
-  }
-
-  get llmUsage(): LlmUsage {
-    return this.usage;
   }
 
   get newEventTimeMs(): number {

@@ -96,7 +96,8 @@ export class Runtime {
   /** Configured LLM providers by name (`default` first). */
   readonly llmProviders: ReadonlyMap<string, LlmProvider>;
   private readonly shutdown$ = new AbortController();
-  private dispatchers: Dispatcher<any>[] = [];
+  /** One dispatcher per queue; `llm` only when this process has LLM providers. */
+  private workers: Partial<Record<QueueName, Dispatcher<any>>> = {};
   private unsubscribe: (() => void) | null = null;
   private started = false;
   private clientInstance: Client | null = null;
@@ -161,8 +162,41 @@ export class Runtime {
     if (this.started) return;
     this.started = true;
     await this.store.init();
-    const notified = typeof this.store.onWork === 'function';
-    const turns = new TurnProcessor({
+    const turns = this.turnProcessor();
+    // Fetch-on-ack: a completion's ack claims the instance's next turn, which runs here at once.
+    const claimTurn = this.store.ackWorkItemAndLockInstance
+      ? { claimTurn: { knownHistory: this.knownHistory, run: (turn: OrchestrationItem) => this.runDirect(this.runTurn(turns, turn)) } }
+      : {};
+    const leased = { store: this.store, lockMs: this.opts.lockMs, cancelCheckMs: this.opts.cancelCheckMs, shutdownSignal: this.shutdown$.signal, ...claimTurn };
+    this.activityWork = (item: LeasedItem) =>
+      runActivityItem(item, {
+        ...leased,
+        activities: this.activities,
+        maxPayloadBytes: this.opts.maxPayloadBytes,
+        onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
+        onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
+      });
+    this.workers = {
+      orchestrator: this.dispatcher<OrchestrationItem>('orchestrator', this.opts.orchestrationConcurrency, {
+        fetch: () => this.store.fetchOrchestrationItem(this.opts.lockMs, { knownHistory: this.knownHistory }),
+        handle: (item) => this.runTurn(turns, item),
+      }),
+      activity: this.dispatcher<LeasedItem>('activity', this.opts.activityConcurrency, { fetch: () => this.fetchWork('activity'), handle: this.activityWork }),
+    };
+    if (this.llmProviders.size > 0) {
+      const llmOptions = { ...leased, providers: this.llmProviders, recordPrompts: this.opts.recordPrompts };
+      this.workers.llm = this.dispatcher<LeasedItem>('llm', this.opts.llmConcurrency, {
+        fetch: () => this.fetchWork('llm'),
+        handle: (item) => runLlmItem(item, llmOptions),
+      });
+    }
+    const workers = this.workers;
+    this.unsubscribe = this.store.onWork?.((queue) => workers[queue]?.wake()) ?? null;
+    for (const d of Object.values(workers)) d.start();
+  }
+
+  private turnProcessor(): TurnProcessor {
+    return new TurnProcessor({
       orchestrations: this.orchestrations,
       cache: this.cache,
       maxAttempts: this.opts.maxAttempts,
@@ -172,67 +206,17 @@ export class Runtime {
       readHistory: (instanceId) => this.store.readHistory(instanceId),
       onTrace: (instanceId, level, message, fields) => this.trace(level as TraceLevel, message, { instanceId, ...fields }),
     });
-    const orchestrator = new Dispatcher<OrchestrationItem>({
-      name: 'orchestrator',
-      concurrency: this.opts.orchestrationConcurrency,
+  }
+
+  private dispatcher<T>(name: QueueName, concurrency: number, work: { fetch: () => Promise<T | null>; handle: (item: T) => Promise<void> }): Dispatcher<T> {
+    return new Dispatcher<T>({
+      name,
+      concurrency,
       idleMaxMs: this.opts.idlePollMs,
-      notified: notified,
-      fetch: () => this.store.fetchOrchestrationItem(this.opts.lockMs, { knownHistory: this.knownHistory }),
-      handle: (item) => this.runTurn(turns, item),
+      notified: typeof this.store.onWork === 'function',
+      ...work,
       onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
     });
-    // Fetch-on-ack: a completion's ack claims the instance's next turn, which runs here at once.
-    const claimTurn = this.store.ackWorkItemAndLockInstance
-      ? { claimTurn: { knownHistory: this.knownHistory, run: (turn: OrchestrationItem) => this.runDirect(this.runTurn(turns, turn)) } }
-      : {};
-    const runActivity = (item: LeasedItem) =>
-      runActivityItem(item, {
-        store: this.store,
-        activities: this.activities,
-        maxPayloadBytes: this.opts.maxPayloadBytes,
-        lockMs: this.opts.lockMs,
-        cancelCheckMs: this.opts.cancelCheckMs,
-        shutdownSignal: this.shutdown$.signal,
-        onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
-        onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
-        ...claimTurn,
-      });
-    this.activityWork = runActivity;
-    const activityWorker = new Dispatcher<LeasedItem>({
-      name: 'activity',
-      concurrency: this.opts.activityConcurrency,
-      idleMaxMs: this.opts.idlePollMs,
-      notified: notified,
-      fetch: () => this.fetchWork('activity'),
-      handle: runActivity,
-      onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
-    });
-    this.dispatchers = [orchestrator, activityWorker];
-    const byQueue: Partial<Record<QueueName, Dispatcher<any>>> = { orchestrator, activity: activityWorker };
-    if (this.llmProviders.size > 0) {
-      const llmWorker = new Dispatcher<LeasedItem>({
-        name: 'llm',
-        concurrency: this.opts.llmConcurrency,
-        idleMaxMs: this.opts.idlePollMs,
-        notified: notified,
-        fetch: () => this.fetchWork('llm'),
-        handle: (item) =>
-          runLlmItem(item, {
-            store: this.store,
-            providers: this.llmProviders,
-            lockMs: this.opts.lockMs,
-            cancelCheckMs: this.opts.cancelCheckMs,
-            recordPrompts: this.opts.recordPrompts,
-            shutdownSignal: this.shutdown$.signal,
-            ...claimTurn,
-          }),
-        onError: (where, err) => this.logger.error(`duroxide: ${where} failed`, { error: String(err) }),
-      });
-      this.dispatchers.push(llmWorker);
-      byQueue.llm = llmWorker;
-    }
-    this.unsubscribe = this.store.onWork?.((queue) => byQueue[queue]?.wake()) ?? null;
-    for (const d of this.dispatchers) d.start();
   }
 
   /** What the execution cache holds now (null when it is off). */
@@ -246,7 +230,7 @@ export class Runtime {
     this.started = false;
     this.shutdown$.abort();
     this.unsubscribe?.();
-    await Promise.all(this.dispatchers.map((d) => d.stop()));
+    await Promise.all(Object.values(this.workers).map((d) => d.stop()));
     while (this.direct.size) await Promise.allSettled([...this.direct]);
     this.cache?.clear();
     if (opts.closeStore) await this.store.close();
@@ -298,15 +282,15 @@ export class Runtime {
       this.runDirect(this.activityWork!(w).finally(() => this.directActivities--));
     }
     // Work this turn created can start now rather than at the next poll.
-    for (const w of result.commit.workItems) (w.queue === 'llm' ? this.dispatchers[2] : this.dispatchers[1])?.wake();
-    if (result.commit.orchestratorMessages.length) this.dispatchers[0]?.wake();
+    for (const w of result.commit.workItems) this.workers[w.queue]?.wake();
+    if (result.commit.orchestratorMessages.length) this.workers.orchestrator?.wake();
   }
 
   /** How many of these work items' activities this process can start now. */
   private activityRoom(workItems: { queue: string }[]): number {
     if (!this.started || !this.store.ackOrchestrationItemAndLockWork) return 0;
     const activities = workItems.filter((w) => w.queue === 'activity').length;
-    const busy = (this.dispatchers[1]?.busy ?? 0) + this.directActivities;
+    const busy = (this.workers.activity?.busy ?? 0) + this.directActivities;
     return Math.max(0, Math.min(activities, this.opts.activityConcurrency - busy));
   }
 
