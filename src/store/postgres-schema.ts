@@ -4,6 +4,67 @@
  */
 export const PG_SCHEMA_VERSION = 4;
 
+// Pieces of PL/pgSQL that functions of several migrations share. A migration's text must not
+// change once released: change a piece only together with a new migration that replaces the
+// functions using it, and keep the old text for the old migrations.
+
+/** The parameters of every `ack_turn` version: the lease, the history delta, the instance row, new work and messages. */
+const ACK_TURN_PARAMS = `
+      p_token text, p_now bigint, p_execution integer,
+      p_event_ids integer[], p_events text[],
+      p_name text, p_version text, p_status text, p_output text, p_error text, p_custom text, p_parent text,
+      p_work_queues text[], p_work_items text[],
+      p_msg_instances text[], p_msgs text[], p_msg_visible bigint[], p_channel text`;
+
+/** A turn's writes once its lease is verified: history, instance row, consumed messages, released lock. */
+const commitTurnRows = (instance: string) => `
+      INSERT INTO {{s}}.history (instance_id, execution_id, event_id, event)
+        SELECT ${instance}, p_execution, e.id, e.body FROM unnest(p_event_ids, p_events) AS e(id, body);
+      INSERT INTO {{s}}.instances AS i (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at)
+        VALUES (${instance}, p_name, p_version, p_status, p_execution, p_output, p_error, p_custom, p_parent, p_now, p_now)
+        ON CONFLICT (instance_id) DO UPDATE SET name = p_name, version = p_version, status = p_status,
+          execution_id = GREATEST(i.execution_id, p_execution), output = p_output, error = p_error,
+          custom_status = p_custom, parent_instance_id = p_parent, updated_at = p_now;
+      DELETE FROM {{s}}.orchestrator_queue WHERE lock_token = p_token;
+      DELETE FROM {{s}}.instance_locks WHERE lock_token = p_token;`;
+
+/** The turn's orchestrator messages (to itself, children, parents), each with its visibility time. */
+const ENQUEUE_TURN_MESSAGES = `
+      INSERT INTO {{s}}.orchestrator_queue (instance_id, message, visible_at)
+        SELECT m.inst, m.body, m.vis FROM unnest(p_msg_instances, p_msgs, p_msg_visible) AS m(inst, body, vis);`;
+
+/** Wakes listeners: each queue that got work when `wakeWorkers` holds, the orchestrator when the turn sent messages. */
+const notifyAfterTurn = (wakeWorkers: string) => `
+      IF ${wakeWorkers} THEN
+        PERFORM pg_notify(p_channel, q) FROM (SELECT DISTINCT unnest(p_work_queues) AS q) AS qs;
+      END IF;
+      IF array_length(p_msgs, 1) > 0 THEN
+        PERFORM pg_notify(p_channel, 'orchestrator');
+      END IF;`;
+
+/** Takes the lease of `instance` unless a live one exists; `v_claimed` is NULL when it did not. */
+const claimInstance = (instance: string, token: string) => `
+      INSERT INTO {{s}}.instance_locks AS l (instance_id, lock_token, locked_until) VALUES (${instance}, ${token}, p_until)
+        ON CONFLICT (instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until
+        WHERE l.locked_until <= p_now
+        RETURNING l.instance_id INTO v_claimed;`;
+
+/** Locks the visible messages of `v_claimed` (counting the attempt) into o_ids, o_messages, o_attempts. */
+const lockClaimedMessages = (token: string) => `
+      WITH upd AS (
+        UPDATE {{s}}.orchestrator_queue q SET attempt = q.attempt + 1, lock_token = ${token}
+        WHERE q.instance_id = v_claimed AND q.visible_at <= p_now
+        RETURNING q.id, q.message, q.attempt)
+      SELECT array_agg(upd.id ORDER BY upd.id), array_agg(upd.message ORDER BY upd.id), array_agg(upd.attempt ORDER BY upd.id)
+        INTO o_ids, o_messages, o_attempts FROM upd;`;
+
+/** The instance row of `v_claimed` and the last event id of its current execution (NULL: no history yet). */
+const READ_CLAIMED_INSTANCE = `
+      SELECT row_to_json(i)::text INTO o_instance_row FROM {{s}}.instances i WHERE i.instance_id = v_claimed;
+      SELECT MAX(h.event_id) INTO o_last_event FROM {{s}}.history h
+        WHERE h.instance_id = v_claimed
+          AND h.execution_id = COALESCE((SELECT i.execution_id FROM {{s}}.instances i WHERE i.instance_id = v_claimed), 0);`;
+
 export const PG_MIGRATIONS: Record<number, string> = {
   1: `
     CREATE TABLE {{s}}.instances (
@@ -59,12 +120,7 @@ export const PG_MIGRATIONS: Record<number, string> = {
 
     -- One round trip per turn commit: verify the lease, append history, upsert the instance,
     -- consume the messages, enqueue new work, release the lock, wake listeners.
-    CREATE FUNCTION {{s}}.ack_turn(
-      p_token text, p_now bigint, p_execution integer,
-      p_event_ids integer[], p_events text[],
-      p_name text, p_version text, p_status text, p_output text, p_error text, p_custom text, p_parent text,
-      p_work_queues text[], p_work_items text[],
-      p_msg_instances text[], p_msgs text[], p_msg_visible bigint[], p_channel text
+    CREATE FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS}
     ) RETURNS text LANGUAGE plpgsql AS $$
     DECLARE
       v_instance text;
@@ -74,25 +130,11 @@ export const PG_MIGRATIONS: Record<number, string> = {
       IF v_instance IS NULL THEN
         RETURN NULL;
       END IF;
-      INSERT INTO {{s}}.history (instance_id, execution_id, event_id, event)
-        SELECT v_instance, p_execution, e.id, e.body FROM unnest(p_event_ids, p_events) AS e(id, body);
-      INSERT INTO {{s}}.instances AS i (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at)
-        VALUES (v_instance, p_name, p_version, p_status, p_execution, p_output, p_error, p_custom, p_parent, p_now, p_now)
-        ON CONFLICT (instance_id) DO UPDATE SET name = p_name, version = p_version, status = p_status,
-          execution_id = GREATEST(i.execution_id, p_execution), output = p_output, error = p_error,
-          custom_status = p_custom, parent_instance_id = p_parent, updated_at = p_now;
-      DELETE FROM {{s}}.orchestrator_queue WHERE lock_token = p_token;
-      DELETE FROM {{s}}.instance_locks WHERE lock_token = p_token;
+${commitTurnRows('v_instance')}
       INSERT INTO {{s}}.work_queue (queue, item, visible_at)
         SELECT w.q, w.item, p_now FROM unnest(p_work_queues, p_work_items) AS w(q, item);
-      INSERT INTO {{s}}.orchestrator_queue (instance_id, message, visible_at)
-        SELECT m.inst, m.body, m.vis FROM unnest(p_msg_instances, p_msgs, p_msg_visible) AS m(inst, body, vis);
-      IF array_length(p_work_queues, 1) > 0 THEN
-        PERFORM pg_notify(p_channel, q) FROM (SELECT DISTINCT unnest(p_work_queues) AS q) AS qs;
-      END IF;
-      IF array_length(p_msgs, 1) > 0 THEN
-        PERFORM pg_notify(p_channel, 'orchestrator');
-      END IF;
+${ENQUEUE_TURN_MESSAGES}
+${notifyAfterTurn('array_length(p_work_queues, 1) > 0')}
       RETURN v_instance;
     END $$;
 
@@ -134,26 +176,15 @@ export const PG_MIGRATIONS: Record<number, string> = {
         CONTINUE WHEN c.instance_id = ANY (v_seen);
         v_seen := v_seen || c.instance_id;
         v_claimed := NULL;
-        INSERT INTO {{s}}.instance_locks AS l (instance_id, lock_token, locked_until) VALUES (c.instance_id, p_token, p_until)
-          ON CONFLICT (instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until
-          WHERE l.locked_until <= p_now
-          RETURNING l.instance_id INTO v_claimed;
+${claimInstance('c.instance_id', 'p_token')}
         CONTINUE WHEN v_claimed IS NULL;
-        WITH upd AS (
-          UPDATE {{s}}.orchestrator_queue q SET attempt = q.attempt + 1, lock_token = p_token
-          WHERE q.instance_id = v_claimed AND q.visible_at <= p_now
-          RETURNING q.id, q.message, q.attempt)
-        SELECT array_agg(upd.id ORDER BY upd.id), array_agg(upd.message ORDER BY upd.id), array_agg(upd.attempt ORDER BY upd.id)
-          INTO o_ids, o_messages, o_attempts FROM upd;
+${lockClaimedMessages('p_token')}
         IF o_ids IS NULL THEN
           DELETE FROM {{s}}.instance_locks WHERE lock_token = p_token;
           CONTINUE;
         END IF;
         o_instance := v_claimed;
-        SELECT row_to_json(i)::text INTO o_instance_row FROM {{s}}.instances i WHERE i.instance_id = v_claimed;
-        SELECT MAX(h.event_id) INTO o_last_event FROM {{s}}.history h
-          WHERE h.instance_id = v_claimed
-            AND h.execution_id = COALESCE((SELECT i.execution_id FROM {{s}}.instances i WHERE i.instance_id = v_claimed), 0);
+${READ_CLAIMED_INSTANCE}
         RETURN NEXT;
         RETURN;
       END LOOP;
@@ -164,12 +195,7 @@ export const PG_MIGRATIONS: Record<number, string> = {
     -- Fetch-on-ack: a turn commit can lock the activity items it creates for the committing
     -- worker, and an activity ack can claim its instance's next turn, each in the same round trip.
     DROP FUNCTION {{s}}.ack_turn(text, bigint, integer, integer[], text[], text, text, text, text, text, text, text, text[], text[], text[], text[], bigint[], text);
-    CREATE FUNCTION {{s}}.ack_turn(
-      p_token text, p_now bigint, p_execution integer,
-      p_event_ids integer[], p_events text[],
-      p_name text, p_version text, p_status text, p_output text, p_error text, p_custom text, p_parent text,
-      p_work_queues text[], p_work_items text[],
-      p_msg_instances text[], p_msgs text[], p_msg_visible bigint[], p_channel text,
+    CREATE FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS},
       p_lock_work integer, p_lock_until bigint
     ) RETURNS TABLE (o_instance text, o_ids bigint[], o_items text[], o_attempts integer[], o_tokens text[])
     LANGUAGE plpgsql AS $$
@@ -182,15 +208,7 @@ export const PG_MIGRATIONS: Record<number, string> = {
         RETURN NEXT;
         RETURN;
       END IF;
-      INSERT INTO {{s}}.history (instance_id, execution_id, event_id, event)
-        SELECT o_instance, p_execution, e.id, e.body FROM unnest(p_event_ids, p_events) AS e(id, body);
-      INSERT INTO {{s}}.instances AS i (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at)
-        VALUES (o_instance, p_name, p_version, p_status, p_execution, p_output, p_error, p_custom, p_parent, p_now, p_now)
-        ON CONFLICT (instance_id) DO UPDATE SET name = p_name, version = p_version, status = p_status,
-          execution_id = GREATEST(i.execution_id, p_execution), output = p_output, error = p_error,
-          custom_status = p_custom, parent_instance_id = p_parent, updated_at = p_now;
-      DELETE FROM {{s}}.orchestrator_queue WHERE lock_token = p_token;
-      DELETE FROM {{s}}.instance_locks WHERE lock_token = p_token;
+${commitTurnRows('o_instance')}
       WITH ins AS (
         INSERT INTO {{s}}.work_queue (queue, item, visible_at)
         SELECT w.q, w.item, p_now FROM unnest(p_work_queues, p_work_items) AS w(q, item)
@@ -205,16 +223,10 @@ export const PG_MIGRATIONS: Record<number, string> = {
                array_agg(locked.attempt ORDER BY locked.id), array_agg(locked.lock_token ORDER BY locked.id)
           INTO o_ids, o_items, o_attempts, o_tokens FROM locked;
       END IF;
-      INSERT INTO {{s}}.orchestrator_queue (instance_id, message, visible_at)
-        SELECT m.inst, m.body, m.vis FROM unnest(p_msg_instances, p_msgs, p_msg_visible) AS m(inst, body, vis);
+${ENQUEUE_TURN_MESSAGES}
       -- Wake other workers only for work this worker did not take.
       v_unlocked := COALESCE(array_length(p_work_queues, 1), 0) - COALESCE(array_length(o_ids, 1), 0);
-      IF v_unlocked > 0 THEN
-        PERFORM pg_notify(p_channel, q) FROM (SELECT DISTINCT unnest(p_work_queues) AS q) AS qs;
-      END IF;
-      IF array_length(p_msgs, 1) > 0 THEN
-        PERFORM pg_notify(p_channel, 'orchestrator');
-      END IF;
+${notifyAfterTurn('v_unlocked > 0')}
       RETURN NEXT;
     END $$;
 
@@ -233,26 +245,15 @@ export const PG_MIGRATIONS: Record<number, string> = {
         RETURN;
       END IF;
       INSERT INTO {{s}}.orchestrator_queue (instance_id, message, visible_at) VALUES (p_instance, p_message, p_now);
-      INSERT INTO {{s}}.instance_locks AS l (instance_id, lock_token, locked_until) VALUES (p_instance, p_new_token, p_until)
-        ON CONFLICT (instance_id) DO UPDATE SET lock_token = excluded.lock_token, locked_until = excluded.locked_until
-        WHERE l.locked_until <= p_now
-        RETURNING l.instance_id INTO v_claimed;
+${claimInstance('p_instance', 'p_new_token')}
       IF v_claimed IS NULL THEN
         -- Another worker holds the instance: it (or the next fetch) takes the completion.
         PERFORM pg_notify(p_channel, 'orchestrator');
         RETURN NEXT;
         RETURN;
       END IF;
-      WITH upd AS (
-        UPDATE {{s}}.orchestrator_queue q SET attempt = q.attempt + 1, lock_token = p_new_token
-        WHERE q.instance_id = v_claimed AND q.visible_at <= p_now
-        RETURNING q.id, q.message, q.attempt)
-      SELECT array_agg(upd.id ORDER BY upd.id), array_agg(upd.message ORDER BY upd.id), array_agg(upd.attempt ORDER BY upd.id)
-        INTO o_ids, o_messages, o_attempts FROM upd;
-      SELECT row_to_json(i)::text INTO o_instance_row FROM {{s}}.instances i WHERE i.instance_id = v_claimed;
-      SELECT MAX(h.event_id) INTO o_last_event FROM {{s}}.history h
-        WHERE h.instance_id = v_claimed
-          AND h.execution_id = COALESCE((SELECT i.execution_id FROM {{s}}.instances i WHERE i.instance_id = v_claimed), 0);
+${lockClaimedMessages('p_new_token')}
+${READ_CLAIMED_INSTANCE}
       RETURN NEXT;
     END $$;
   `,
