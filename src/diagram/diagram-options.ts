@@ -39,6 +39,8 @@ export interface DiagramOptions {
    * plus `<name>.hover.d.ts` beside it for hover on orchestration classes; false writes none.
    */
   dtsFile?: string | false;
+  /** Also put each diagram into the JSDoc of its orchestration class in the source (hover under TypeScript 7). */
+  sourceJsdoc?: boolean;
 }
 
 export interface ResolvedDiagramOptions {
@@ -56,6 +58,7 @@ export interface ResolvedDiagramOptions {
   llmSeesLiterals: boolean;
   constantsModule: string | false;
   dtsFile: string | false;
+  sourceJsdoc: boolean;
 }
 
 export class DiagramConfigError extends DuroxideError {}
@@ -88,6 +91,7 @@ export function resolveDiagramOptions(options: DiagramOptions = {}, overrides: D
     llmSeesLiterals: merged.llmSeesLiterals ?? false,
     constantsModule: merged.constantsModule ?? false,
     dtsFile: merged.dtsFile === false ? false : (merged.dtsFile ?? 'src/duroxide-diagrams.d.ts'),
+    sourceJsdoc: merged.sourceJsdoc ?? false,
   };
 }
 

@@ -4,6 +4,7 @@
  * `.hover.d.ts` that shows each diagram when hovering its orchestration class. Files are
  * written only when their content changed.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { writeIfChanged } from './atomic-write.js';
 import type { ResolvedDiagramOptions } from './diagram-options.js';
@@ -11,6 +12,7 @@ import { MODULE_PREFIXES, moduleExports } from './diagram-modules.js';
 import type { GeneratedDiagram } from './diagram-sourcing.js';
 import { formatSpec, type DiagramFormat } from './formats/index.js';
 import { slug } from './node-label.js';
+import { withDiagramJsdoc } from './source-jsdoc.js';
 
 /** The IR hash line each diagram file ends with; `--check` compares it. */
 export function hashLine(format: DiagramFormat, hash: string): string {
@@ -37,7 +39,15 @@ export function writeOutputs(o: ResolvedDiagramOptions, diagrams: GeneratedDiagr
     const path = resolve(o.cwd, o.dtsFile);
     const hoverPath = path.replace(/\.d\.ts$/, '.hover.d.ts');
     write(path, moduleDeclarations(diagrams, o.diagramFormat));
-    write(hoverPath, classAugmentations(primary, dirname(hoverPath), o.cwd));
+    // With the diagram in the class's own JSDoc, an augmentation would show it twice.
+    write(hoverPath, classAugmentations(o.sourceJsdoc ? [] : primary, dirname(hoverPath), o.cwd));
+  }
+  if (o.sourceJsdoc) {
+    for (const d of primary) {
+      if (!d.className) continue;
+      const path = resolve(o.cwd, d.file);
+      write(path, withDiagramJsdoc(readFileSync(path, 'utf8'), d.className, d));
+    }
   }
   return written;
 }
