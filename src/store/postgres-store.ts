@@ -234,12 +234,7 @@ export class PostgresStore implements Store {
     if (Number(r.rows[0].deleted) === 0) throw new LockLostError(lockToken, 'a work item');
   }
 
-  async ackWorkItemAndLockInstance(
-    lockToken: string,
-    completion: OrchestratorMessage,
-    lockMs: number,
-    opts?: { knownHistory?: KnownHistory },
-  ): Promise<OrchestrationItem | null> {
+  async ackWorkItemAndLockInstance(lockToken: string, completion: OrchestratorMessage, lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null> {
     const now = Date.now();
     const token = randomUUID();
     const r = await this.q(`SELECT * FROM ${this.s}.ack_work_and_claim($1, $2, $3, $4, $5, $6, $7)`, [

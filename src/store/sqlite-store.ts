@@ -9,14 +9,16 @@
  * at a large cost in throughput.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
-import { InstanceAlreadyExistsError, LockLostError, StoreError, StoreFormatError } from './errors.js';
+import { InstanceAlreadyExistsError, LockLostError, StoreError } from './errors.js';
 import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
 import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-query.js';
+import { checkExistingFile, newerSchemaError } from './sqlite-file-check.js';
+import { APPLICATION_ID, FORMAT_MARKER, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 import { eventsFromRows, instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
 import type { DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
@@ -31,77 +33,6 @@ export interface SqliteStoreOptions {
   /** Where the store says what it did on its own (default: console.warn). */
   logger?: { warn(message: string, fields?: Record<string, unknown>): void };
 }
-
-const FORMAT_MARKER = 'duroxide-llm';
-/** `PRAGMA application_id` of our files ("DROX"): recognised from the header alone. */
-const APPLICATION_ID = 0x44524f58;
-const SCHEMA_VERSION = 2;
-
-const MIGRATIONS: Record<number, string> = {
-  1: `
-    CREATE TABLE instances (
-      instance_id TEXT PRIMARY KEY,
-      name TEXT NOT NULL,
-      version TEXT,
-      status TEXT NOT NULL,
-      execution_id INTEGER NOT NULL DEFAULT 0,
-      output TEXT,
-      error TEXT,
-      custom_status TEXT,
-      parent_instance_id TEXT,
-      created_at INTEGER NOT NULL,
-      updated_at INTEGER NOT NULL
-    );
-    CREATE INDEX instances_by_status ON instances(status, created_at);
-    CREATE INDEX instances_by_created ON instances(created_at, instance_id);
-    CREATE TABLE history (
-      instance_id TEXT NOT NULL,
-      execution_id INTEGER NOT NULL,
-      event_id INTEGER NOT NULL,
-      event TEXT NOT NULL,
-      PRIMARY KEY (instance_id, execution_id, event_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE orchestrator_queue (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      instance_id TEXT NOT NULL,
-      message TEXT NOT NULL,
-      visible_at INTEGER NOT NULL,
-      attempt INTEGER NOT NULL DEFAULT 0,
-      lock_token TEXT
-    );
-    CREATE INDEX orchestrator_queue_visible ON orchestrator_queue(visible_at, id);
-    CREATE INDEX orchestrator_queue_instance ON orchestrator_queue(instance_id, id);
-    CREATE INDEX orchestrator_queue_lock ON orchestrator_queue(lock_token);
-    CREATE TABLE instance_locks (
-      instance_id TEXT PRIMARY KEY,
-      lock_token TEXT NOT NULL UNIQUE,
-      locked_until INTEGER NOT NULL
-    );
-    CREATE TABLE work_queue (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      queue TEXT NOT NULL,
-      item TEXT NOT NULL,
-      visible_at INTEGER NOT NULL,
-      attempt INTEGER NOT NULL DEFAULT 0,
-      lock_token TEXT UNIQUE,
-      locked_until INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX work_queue_fetch ON work_queue(queue, visible_at, id);
-    CREATE TABLE rate_limits (key TEXT NOT NULL, at INTEGER NOT NULL, cost REAL NOT NULL);
-    CREATE INDEX rate_limits_by_key ON rate_limits(key, at);
-  `,
-  // Management reads (the console): newest-first by update, diagram records per version.
-  2: `
-    CREATE INDEX instances_by_updated ON instances(updated_at, instance_id);
-    CREATE INDEX instances_by_name ON instances(name, created_at);
-    CREATE TABLE diagrams (
-      name TEXT NOT NULL,
-      version TEXT NOT NULL,
-      record TEXT NOT NULL,
-      PRIMARY KEY (name, version)
-    ) WITHOUT ROWID;
-  `,
-};
 
 /** SQLite spells the management reads' placeholders `?` and finds substrings with instr(). */
 const SQLITE: SqlDialect = { placeholder: () => '?', contains: (column, p) => `instr(${column}, ${p}) > 0` };
@@ -301,12 +232,7 @@ export class SqliteStore implements Store {
     if (completion) this.notify('orchestrator');
   }
 
-  async ackWorkItemAndLockInstance(
-    lockToken: string,
-    completion: OrchestratorMessage,
-    lockMs: number,
-    opts?: { knownHistory?: KnownHistory },
-  ): Promise<OrchestrationItem | null> {
+  async ackWorkItemAndLockInstance(lockToken: string, completion: OrchestratorMessage, lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null> {
     const now = Date.now();
     const item = this.tx(() => {
       const deleted = this.stmt(`DELETE FROM work_queue WHERE lock_token = ? AND locked_until > ?`).run(lockToken, now);
@@ -432,7 +358,7 @@ export class SqliteStore implements Store {
 
   private open(): void {
     if (this.database) return;
-    this.checkExistingFile();
+    checkExistingFile(this.path, this.logger);
     mkdirSync(dirname(this.path), { recursive: true });
     const db = new Database(this.path);
     try {
@@ -445,10 +371,10 @@ export class SqliteStore implements Store {
         db.prepare(`INSERT OR IGNORE INTO duroxide_meta (key, value) VALUES ('format', ?)`).run(FORMAT_MARKER);
         const row = db.prepare(`SELECT value FROM duroxide_meta WHERE key = 'schema_version'`).get() as Row | undefined;
         const current = row ? Number(row.value) : 0;
-        if (current > SCHEMA_VERSION) throw this.newerSchema(current);
-        for (let v = current + 1; v <= SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+        if (current > SQLITE_SCHEMA_VERSION) throw newerSchemaError(this.path, current);
+        for (let v = current + 1; v <= SQLITE_SCHEMA_VERSION; v++) db.exec(SQLITE_MIGRATIONS[v]);
         db.prepare(`INSERT INTO duroxide_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(
-          String(SCHEMA_VERSION),
+          String(SQLITE_SCHEMA_VERSION),
         );
       }).immediate();
     } catch (err) {
@@ -456,82 +382,6 @@ export class SqliteStore implements Store {
       throw err;
     }
     this.database = db;
-  }
-
-  /**
-   * Refuses, without writing a byte or creating a file beside it, a file that is not a
-   * duroxide-llm database. Ours carry APPLICATION_ID in the header; any other file is
-   * inspected through an in-memory copy, so SQLite never creates `-wal`/`-shm` next to it.
-   */
-  private checkExistingFile(): void {
-    if (!existsSync(this.path)) return;
-    if (statSync(this.path).size === 0) {
-      this.logger.warn(`duroxide: ${this.path} is an empty file; SqliteStore is creating its database in it.`);
-      return;
-    }
-    const header = Buffer.alloc(100);
-    const fd = openSync(this.path, 'r');
-    let read: number;
-    try {
-      read = readSync(fd, header, 0, 100, 0);
-    } finally {
-      closeSync(fd);
-    }
-    if (read < 100 || header.subarray(0, 16).toString('latin1') !== 'SQLite format 3\u0000') {
-      throw new StoreFormatError(
-        `${this.path} is not a SQLite database (its header says otherwise). It was left untouched; ` +
-          'point SqliteStore at another path (the default is .duroxide/duroxide.db).',
-      );
-    }
-    if (header.readUInt32BE(68) === APPLICATION_ID) return this.checkOurs();
-    this.checkCopy(readFileSync(this.path));
-  }
-
-  /** Our file: refuse only a schema newer than this version knows. */
-  private checkOurs(): void {
-    const db = new Database(this.path, { readonly: true, fileMustExist: true });
-    try {
-      const row = db.prepare(`SELECT value FROM duroxide_meta WHERE key = 'schema_version'`).get() as Row | undefined;
-      if (row && Number(row.value) > SCHEMA_VERSION) throw this.newerSchema(Number(row.value));
-    } finally {
-      db.close();
-    }
-  }
-
-  /** Any other SQLite file, read from a copy in memory (WAL flags cleared: its WAL is not there). */
-  private checkCopy(bytes: Buffer): void {
-    bytes[18] = 1;
-    bytes[19] = 1;
-    let db: Database.Database | null = null;
-    try {
-      db = new Database(bytes);
-      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Row[]).map((r) => r.name as string);
-      if (tables.length === 0) return;
-      if (!tables.includes('duroxide_meta')) {
-        throw new StoreFormatError(
-          `${this.path} is a SQLite database of another application (tables: ${tables.slice(0, 5).join(', ')}). ` +
-            'It was left untouched; point SqliteStore at another path (the default is .duroxide/duroxide.db).',
-        );
-      }
-      const meta = Object.fromEntries((db.prepare(`SELECT key, value FROM duroxide_meta`).all() as Row[]).map((r) => [r.key, r.value]));
-      if (meta.format !== FORMAT_MARKER) throw new StoreFormatError(`${this.path} is not a duroxide-llm database; it was left untouched.`);
-      if (Number(meta.schema_version) > SCHEMA_VERSION) throw this.newerSchema(Number(meta.schema_version));
-    } catch (err) {
-      if (err instanceof StoreFormatError) throw err;
-      throw new StoreFormatError(
-        `${this.path} is not a readable SQLite database (${(err as Error).message}). It was left untouched; ` +
-          'point SqliteStore at another path (the default is .duroxide/duroxide.db).',
-      );
-    } finally {
-      db?.close();
-    }
-  }
-
-  private newerSchema(found: number): StoreFormatError {
-    return new StoreFormatError(
-      `${this.path} was written by a newer duroxide-llm (schema ${found}, this version knows ${SCHEMA_VERSION}). ` +
-        'Upgrade duroxide-llm; the file was left untouched.',
-    );
   }
 
   private tx<T>(fn: () => T): T {
