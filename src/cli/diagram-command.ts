@@ -24,6 +24,7 @@ Options:
   --check         exit 1 when a committed diagram is missing or no longer matches its code (no LLM needed)
   --llm <mode>    off, auto (default: use OPENAI_API_KEY / ANTHROPIC_API_KEY when set) or required
   --dts           also write the .d.ts of the diagram modules and the hover .d.ts (for tsc before a bundler runs)
+  --images        with --dts: a rendered SVG picture in the hover too (mermaid needs Chromium; dot, plantuml their tools)
   --jsdoc         also put each diagram into the JSDoc of its orchestration class in the source (hover under TypeScript 7)
   --diff <ref>    compare every orchestration's flow with the one at a git ref; Markdown for a pull request; exit 1 when any changed
   --embed <file>  refresh diagrams between <!-- duroxide:diagram NAME --> and <!-- /duroxide:diagram --> in a Markdown file
@@ -57,6 +58,7 @@ function parse(args: string[]) {
         llm: { type: 'string' },
         dts: { type: 'boolean', default: false },
         jsdoc: { type: 'boolean', default: false },
+        images: { type: 'boolean', default: false },
         diff: { type: 'string' },
         embed: { type: 'string' },
         preview: { type: 'boolean', default: false },
@@ -84,6 +86,7 @@ function flagOptions(v: ReturnType<typeof parse>['values'], paths: string[] | un
   if (paths) o.include = paths;
   if (!v.dts) o.dtsFile = false;
   if (v.jsdoc) o.sourceJsdoc = true;
+  if (v.images) o.hoverImages = true;
   return o;
 }
 

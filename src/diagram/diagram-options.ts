@@ -41,6 +41,8 @@ export interface DiagramOptions {
   dtsFile?: string | false;
   /** Also put each diagram into the JSDoc of its orchestration class in the source (hover under TypeScript 7). */
   sourceJsdoc?: boolean;
+  /** Show a rendered SVG in the hover too (Chromium for mermaid, graphviz, plantuml; rendered offline). */
+  hoverImages?: boolean;
 }
 
 export interface ResolvedDiagramOptions {
@@ -59,6 +61,7 @@ export interface ResolvedDiagramOptions {
   constantsModule: string | false;
   dtsFile: string | false;
   sourceJsdoc: boolean;
+  hoverImages: boolean;
 }
 
 export class DiagramConfigError extends DuroxideError {}
@@ -92,6 +95,7 @@ export function resolveDiagramOptions(options: DiagramOptions = {}, overrides: D
     constantsModule: merged.constantsModule ?? false,
     dtsFile: merged.dtsFile === false ? false : (merged.dtsFile ?? 'src/duroxide-diagrams.d.ts'),
     sourceJsdoc: merged.sourceJsdoc ?? false,
+    hoverImages: merged.hoverImages ?? false,
   };
 }
 

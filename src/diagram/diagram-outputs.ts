@@ -63,7 +63,8 @@ function constantsModule(diagrams: GeneratedDiagram[]): string {
 /** The body of a JSDoc that shows the diagram in a fenced block on hover (no comment markers). */
 export function jsdocLines(d: GeneratedDiagram): string[] {
   const body = d.diagram.trimEnd().replace(/\*\//g, '*\\/').split('\n');
-  return [`${d.title ?? d.name} (orchestration \`${d.name}\`)`, '', `\`\`\`${formatSpec(d.format).fence}`, ...body, '```'];
+  const picture = d.image ? [`![${(d.title ?? d.name).replace(/[[\]]/g, '')} diagram](${d.image})`, ''] : [];
+  return [`${d.title ?? d.name} (orchestration \`${d.name}\`)`, '', ...picture, `\`\`\`${formatSpec(d.format).fence}`, ...body, '```'];
 }
 
 export function jsdoc(d: GeneratedDiagram, indent: string): string {

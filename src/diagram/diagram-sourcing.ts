@@ -26,6 +26,8 @@ export interface GeneratedDiagram {
   diagram: string;
   irHash: string;
   source: 'cache' | 'llm' | 'deterministic';
+  /** The rendered picture for the hover (`hoverImages`), as a `data:` URI. */
+  image?: string;
 }
 
 export class DiagramSourcing {

@@ -4,7 +4,7 @@
  * deterministic) and write the outputs (diagram-outputs.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { LlmProvider } from '../llm/provider.js';
 import { DiagramConfigError, resolveDiagramOptions, type DiagramOptions, type LlmMode, type ResolvedDiagramOptions } from './diagram-options.js';
 import { diagramPath, hashLine, writeOutputs } from './diagram-outputs.js';
@@ -13,6 +13,7 @@ import type { OrchestrationFlow } from './flow-graph.js';
 import type { DiagramFormat } from './formats/index.js';
 import { irHash } from './ir-hash.js';
 import { slug } from './node-label.js';
+import { HoverImages } from './hover-images.js';
 import { SourceScan, type Extraction } from './source-scan.js';
 
 export type { GeneratedDiagram } from './diagram-sourcing.js';
@@ -44,12 +45,14 @@ export class DiagramProject {
   readonly options: ResolvedDiagramOptions;
   readonly sources: SourceScan;
   private readonly sourcing: DiagramSourcing;
+  private readonly images: HoverImages;
 
   /** `overrides` (explicit CLI flags) beat the package.json block, which beats `options`. */
   constructor(options: DiagramOptions = {}, overrides: DiagramOptions = {}) {
     this.options = resolveDiagramOptions(options, overrides);
     this.sources = new SourceScan(this.options);
     this.sourcing = new DiagramSourcing(this.options);
+    this.images = new HoverImages(resolve(this.options.cwd, this.options.cacheDir));
   }
 
   get llmCalls(): number {
@@ -89,7 +92,12 @@ export class DiagramProject {
     const out: GeneratedDiagram[] = [];
     for (const [i, flow] of flows.entries()) {
       onProgress?.(i, flow);
-      for (const format of this.options.formats) out.push(await this.diagramFor(flow, warnings, format));
+      for (const format of this.options.formats) {
+        const d = await this.diagramFor(flow, warnings, format);
+        // The hover shows the primary format: only it gets a picture.
+        const image = this.options.hoverImages && format === this.options.diagramFormat ? await this.images.dataUri(d, warnings) : undefined;
+        out.push(image ? { ...d, image } : d);
+      }
     }
     return out;
   }
@@ -108,7 +116,8 @@ export class DiagramProject {
 
   /** Removes cache entries no current orchestration uses. */
   prune(flows: OrchestrationFlow[]): string[] {
-    return this.sourcing.cache.prune(new Map(flows.map((f) => [slug(f.name), irHash(f)])));
+    const pictures = this.images.prune(new Set(flows.map((f) => slug(f.name))));
+    return [...this.sourcing.cache.prune(new Map(flows.map((f) => [slug(f.name), irHash(f)]))), ...pictures];
   }
 
   /** Diagram files that are missing or no longer match their orchestration (no LLM needed). */
