@@ -1,9 +1,9 @@
 /** Delayed visibility: timers and delayed work stay hidden until their time. */
 import { expect, it } from 'vitest';
-import { start, event, activity, started, commit, sleep, LONG, SHORT } from './fixtures.js';
+import { event, activity, started, commit, sleep, LONG, SHORT } from './fixtures.js';
 import type { StoreKit } from './kit.js';
 
-export function delayedMessageCases({ fresh, withStartedInstance }: StoreKit): void {
+export function delayedMessageCases({ withStartedInstance, withFetchedStart }: StoreKit): void {
   it('delayed messages (timers) become visible only at visibleAtMs', async () => {
     const s = await withStartedInstance('a');
     await s.enqueueOrchestratorMessage({ kind: 'TimerFired', instanceId: 'a', executionId: 1, sourceEventId: 2, fireAtMs: 0 }, { visibleAtMs: Date.now() + SHORT * 2 });
@@ -23,9 +23,7 @@ export function delayedMessageCases({ fresh, withStartedInstance }: StoreKit): v
   });
 
   it('ack can enqueue a delayed orchestrator message', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const item = (await s.fetchOrchestrationItem(LONG))!;
+    const { s, item } = await withFetchedStart('a');
     await s.ackOrchestrationItem(
       item.lockToken,
       commit({ historyDelta: [started()], orchestratorMessages: [{ message: event('a', 'timer'), visibleAtMs: Date.now() + SHORT * 2 }] }),

@@ -18,7 +18,7 @@ import { managementReadCases } from './management-reads.js';
 import { storeKit } from './kit.js';
 import { orchestrationLeaseCases, workItemLeaseCases } from './leases.js';
 import { notificationCases } from './notifications.js';
-import { orchestratorQueueCases } from './orchestrator-queue.js';
+import { orchestratorFetchCases, turnCommitCases } from './orchestrator-queue.js';
 import { attemptCases } from './poison.js';
 import { rateWindowCases } from './rate-windows.js';
 import { workQueueCases } from './work-queue.js';
@@ -33,7 +33,8 @@ export function runStoreConformance(makeStore: () => Store | Promise<Store>, opt
     const kit = storeKit(makeStore);
     describe('instances', () => instanceCases(kit));
     describe('orchestrator queue', () => {
-      orchestratorQueueCases(kit);
+      orchestratorFetchCases(kit);
+      turnCommitCases(kit);
       orchestrationLeaseCases(kit);
       delayedMessageCases(kit);
     });
@@ -70,6 +71,9 @@ export type {
   ListInstancesOptions,
   RateLimitRequest,
   QueueName,
+  InstanceQuery,
+  InstancePage,
+  DiagramRecord,
 } from '../store.js';
 export { TERMINAL_STATUSES } from '../store.js';
 export { StoreError, LockLostError, InstanceAlreadyExistsError, StoreFormatError } from '../errors.js';

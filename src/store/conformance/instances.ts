@@ -5,7 +5,7 @@ import { InstanceAlreadyExistsError } from '../errors.js';
 import { start, started, running, commit, LONG } from './fixtures.js';
 import type { StoreKit } from './kit.js';
 
-export function instanceCases({ fresh }: StoreKit): void {
+export function instanceCases({ fresh, withFetchedStart }: StoreKit): void {
   it('createInstance makes a Pending instance and queues its start', async () => {
     const s = await fresh();
     await s.createInstance(start('a'));
@@ -43,9 +43,7 @@ export function instanceCases({ fresh }: StoreKit): void {
   });
 
   it('ack writes the instance row: status, output, error, custom status, version', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const item = (await s.fetchOrchestrationItem(LONG))!;
+    const { s, item } = await withFetchedStart('a');
     await s.ackOrchestrationItem(
       item.lockToken,
       commit({ historyDelta: [started()], instance: { ...running, status: 'Failed', error: { name: 'E', message: 'm' }, customStatus: { step: 2 } } }),

@@ -1,7 +1,7 @@
 /** What every conformance case gets: fresh stores from the caller's factory, closed after the case. */
 import { afterEach } from 'vitest';
 import type { HistoryEvent } from '../../runtime/history.js';
-import type { Store } from '../store.js';
+import type { OrchestrationItem, Store } from '../store.js';
 import { commit, LONG, start, started } from './fixtures.js';
 
 export interface StoreKit {
@@ -9,6 +9,8 @@ export interface StoreKit {
   fresh(): Promise<Store>;
   /** A fresh store with instance `id` started, its first turn committed with `delta`. */
   withStartedInstance(id: string, delta?: HistoryEvent[]): Promise<Store>;
+  /** A fresh store with instance `id` just created and its start fetched, locked for `lockMs`. */
+  withFetchedStart(id: string, lockMs?: number): Promise<{ s: Store; item: OrchestrationItem }>;
 }
 
 /** Call inside a `describe`: registers the `afterEach` that closes the case's stores. */
@@ -25,11 +27,14 @@ export function storeKit(makeStore: () => Store | Promise<Store>): StoreKit {
     return s;
   }
   async function withStartedInstance(id: string, delta: HistoryEvent[] = [started()]): Promise<Store> {
-    const s = await fresh();
-    await s.createInstance(start(id));
-    const item = (await s.fetchOrchestrationItem(LONG))!;
+    const { s, item } = await withFetchedStart(id);
     await s.ackOrchestrationItem(item.lockToken, commit({ historyDelta: delta }));
     return s;
   }
-  return { fresh, withStartedInstance };
+  async function withFetchedStart(id: string, lockMs = LONG): Promise<{ s: Store; item: OrchestrationItem }> {
+    const s = await fresh();
+    await s.createInstance(start(id));
+    return { s, item: (await s.fetchOrchestrationItem(lockMs))! };
+  }
+  return { fresh, withStartedInstance, withFetchedStart };
 }

@@ -1,19 +1,17 @@
 /** Locks are leases: they expire, can be renewed or abandoned, and a lost lease writes nothing. */
 import { expect, it } from 'vitest';
 import { LockLostError } from '../errors.js';
-import { start, activity, started, commit, sleep, LONG, SHORT } from './fixtures.js';
+import { activity, started, commit, sleep, LONG, SHORT } from './fixtures.js';
 import type { StoreKit } from './kit.js';
 
-export function orchestrationLeaseCases({ fresh }: StoreKit): void {
+export function orchestrationLeaseCases({ fresh, withFetchedStart }: StoreKit): void {
   it('ack with an unknown lock token throws LockLostError', async () => {
     const s = await fresh();
     await expect(s.ackOrchestrationItem('no-such-token', commit())).rejects.toBeInstanceOf(LockLostError);
   });
 
   it('after lock expiry another fetcher gets the instance', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const first = (await s.fetchOrchestrationItem(SHORT))!;
+    const { s, item: first } = await withFetchedStart('a', SHORT);
     expect(await s.fetchOrchestrationItem(SHORT)).toBeNull();
     await sleep(SHORT + 30);
     const second = (await s.fetchOrchestrationItem(LONG))!;
@@ -22,9 +20,7 @@ export function orchestrationLeaseCases({ fresh }: StoreKit): void {
   });
 
   it('ack with an expired token throws LockLostError and writes nothing', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const first = (await s.fetchOrchestrationItem(SHORT))!;
+    const { s, item: first } = await withFetchedStart('a', SHORT);
     await sleep(SHORT + 30);
     await expect(s.ackOrchestrationItem(first.lockToken, commit({ historyDelta: [started()] }))).rejects.toBeInstanceOf(LockLostError);
     expect(await s.readHistory('a')).toEqual([]);
@@ -32,9 +28,7 @@ export function orchestrationLeaseCases({ fresh }: StoreKit): void {
   });
 
   it('ack with a stolen token throws LockLostError; the new owner can ack', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const first = (await s.fetchOrchestrationItem(SHORT))!;
+    const { s, item: first } = await withFetchedStart('a', SHORT);
     await sleep(SHORT + 30);
     const second = (await s.fetchOrchestrationItem(LONG))!;
     await expect(s.ackOrchestrationItem(first.lockToken, commit({ historyDelta: [started()] }))).rejects.toBeInstanceOf(LockLostError);
@@ -43,9 +37,7 @@ export function orchestrationLeaseCases({ fresh }: StoreKit): void {
   });
 
   it('renewing the orchestration lock extends the lease', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const item = (await s.fetchOrchestrationItem(SHORT * 2))!;
+    const { s, item } = await withFetchedStart('a', SHORT * 2);
     await sleep(SHORT);
     await s.renewOrchestrationLock(item.lockToken, LONG);
     await sleep(SHORT + 30);
@@ -54,25 +46,19 @@ export function orchestrationLeaseCases({ fresh }: StoreKit): void {
   });
 
   it('renewing an expired orchestration lock throws LockLostError', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const item = (await s.fetchOrchestrationItem(SHORT))!;
+    const { s, item } = await withFetchedStart('a', SHORT);
     await sleep(SHORT + 30);
     await expect(s.renewOrchestrationLock(item.lockToken, LONG)).rejects.toBeInstanceOf(LockLostError);
   });
 
   it('abandon releases the lock and the messages are visible again', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const item = (await s.fetchOrchestrationItem(LONG))!;
+    const { s, item } = await withFetchedStart('a');
     await s.abandonOrchestrationItem(item.lockToken);
     expect((await s.fetchOrchestrationItem(LONG))?.instanceId).toBe('a');
   });
 
   it('abandon with a delay hides the messages until then', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const item = (await s.fetchOrchestrationItem(LONG))!;
+    const { s, item } = await withFetchedStart('a');
     await s.abandonOrchestrationItem(item.lockToken, { delayMs: SHORT * 2 });
     expect(await s.fetchOrchestrationItem(LONG)).toBeNull();
     await sleep(SHORT * 2 + 30);

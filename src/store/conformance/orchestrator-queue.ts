@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { start, event, activity, started, timerCreated, running, commit, LONG } from './fixtures.js';
 import type { StoreKit } from './kit.js';
 
-export function orchestratorQueueCases({ fresh, withStartedInstance }: StoreKit): void {
+/** Fetching: one locked item per instance, with every visible message, the instance row and the history. */
+export function orchestratorFetchCases({ fresh, withStartedInstance }: StoreKit): void {
   it('fetch returns null when there is nothing to do', async () => {
     expect(await (await fresh()).fetchOrchestrationItem(LONG)).toBeNull();
   });
@@ -63,11 +64,12 @@ export function orchestratorQueueCases({ fresh, withStartedInstance }: StoreKit)
     if (hinted.historyOmitted) expect(hinted.history).toEqual([]);
     else expect(hinted.history).toHaveLength(2);
   });
+}
 
+/** Committing a turn: all of it (history, instance row, new work and messages, lock release) or nothing. */
+export function turnCommitCases({ withStartedInstance, withFetchedStart }: StoreKit): void {
   it('ack appends history, deletes the item messages and releases the lock', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const item = (await s.fetchOrchestrationItem(LONG))!;
+    const { s, item } = await withFetchedStart('a');
     await s.ackOrchestrationItem(item.lockToken, commit({ historyDelta: [started(), timerCreated(2)] }));
     expect((await s.readHistory('a')).map((e) => e.kind)).toEqual(['OrchestrationStarted', 'TimerCreated']);
     expect(await s.fetchOrchestrationItem(LONG)).toBeNull();
@@ -76,9 +78,7 @@ export function orchestratorQueueCases({ fresh, withStartedInstance }: StoreKit)
   });
 
   it('ack enqueues work items and orchestrator messages (for itself and others)', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const item = (await s.fetchOrchestrationItem(LONG))!;
+    const { s, item } = await withFetchedStart('a');
     await s.ackOrchestrationItem(
       item.lockToken,
       commit({

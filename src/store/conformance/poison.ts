@@ -3,11 +3,9 @@ import { expect, it } from 'vitest';
 import { start, event, activity, sleep, LONG, SHORT } from './fixtures.js';
 import type { StoreKit } from './kit.js';
 
-export function attemptCases({ fresh, withStartedInstance }: StoreKit): void {
+export function attemptCases({ fresh, withStartedInstance, withFetchedStart }: StoreKit): void {
   it('attempt counts each lock of a message, starting at 1', async () => {
-    const s = await fresh();
-    await s.createInstance(start('a'));
-    const one = (await s.fetchOrchestrationItem(LONG))!;
+    const { s, item: one } = await withFetchedStart('a');
     expect(one.attempt).toBe(1);
     await s.abandonOrchestrationItem(one.lockToken);
     const two = (await s.fetchOrchestrationItem(LONG))!;
