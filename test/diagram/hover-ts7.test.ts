@@ -4,6 +4,7 @@
  * orchestration class (with `sourceJsdoc`, the diagram sits in the class's own JSDoc, below the
  * author's text — TypeScript 7 documents a class from that declaration only).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -84,5 +85,14 @@ describe('hover with the diagram in the class JSDoc', () => {
     expect(onClass).toContain('Reserve inventory');
     expect(await lsp.hover('src/use.ts', 'OrderSaga()')).toContain('```mermaid');
     expect(await lsp.hover('src/use.ts', 'orderSaga', 1)).toContain('Reserve inventory');
+  });
+
+  it.skipIf(!ts7)("TypeScript 7's declaration emit carries the diagram (what replaces the tsc transformer)", () => {
+    const run = spawnSync(process.execPath, [ts7!, '-p', 'tsconfig.json', '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--rootDir', 'src', '--outDir', 'types'], { cwd: root, encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toBe('');
+    const dts = readFileSync(join(root, 'types/order-saga.d.ts'), 'utf8');
+    const doc = dts.slice(0, dts.indexOf('export declare class OrderSaga'));
+    expect(doc).toContain('Reserves, charges and ships an order.');
+    expect(doc).toContain('```mermaid');
   });
 });
