@@ -581,7 +581,7 @@ function codeSite(): string {
 }
 
 /** Frames of the runtime and the LLM operations it runs: the call site is the first frame outside them. */
-const RUNTIME_FRAME = /[\\/](?:dist[\\/])?src[\\/](?:runtime|llm)[\\/]|node:internal|\(native\)/;
+const RUNTIME_FRAME = /[\\/](?:dist[\\/])?src[\\/](?:runtime|llm)[\\/]|[\s(]node:|\(native\)/;
 
 /** The schedule event with the code site of the ctx call that made it (for the console's diagram overlay). */
 function withCallSite<E extends NewHistoryEvent>(event: E): E {
