@@ -15,7 +15,7 @@ import { fetchOnAckCases } from './fetch-on-ack.js';
 import { executionHistoryCases } from './history.js';
 import { instanceCases } from './instances.js';
 import { managementReadCases } from './management-reads.js';
-import { storeKit } from './kit.js';
+import { storeKit, type StoreKit } from './kit.js';
 import { orchestrationLeaseCases, workItemLeaseCases } from './leases.js';
 import { notificationCases } from './notifications.js';
 import { orchestratorFetchCases, turnCommitCases } from './orchestrator-queue.js';
@@ -28,30 +28,21 @@ export interface ConformanceOptions {
   name?: string;
 }
 
+/** Each heading of the test output and, in order, the case lists under it. */
+const SECTIONS: [heading: string, cases: ((kit: StoreKit) => void)[]][] = [
+  ['instances', [instanceCases]],
+  ['orchestrator queue', [orchestratorFetchCases, turnCommitCases, orchestrationLeaseCases, delayedMessageCases]],
+  ['attempts and poison counting', [attemptCases]],
+  ['continue-as-new executions', [executionHistoryCases]],
+  ['work queue', [workQueueCases, workItemLeaseCases, delayedWorkCases]],
+  ['concurrency', [concurrencyCases]],
+  ['optional capabilities', [notificationCases, rateWindowCases, fetchOnAckCases, managementReadCases]],
+];
+
 export function runStoreConformance(makeStore: () => Store | Promise<Store>, opts: ConformanceOptions = {}): void {
   describe(`store conformance${opts.name ? `: ${opts.name}` : ''}`, () => {
     const kit = storeKit(makeStore);
-    describe('instances', () => instanceCases(kit));
-    describe('orchestrator queue', () => {
-      orchestratorFetchCases(kit);
-      turnCommitCases(kit);
-      orchestrationLeaseCases(kit);
-      delayedMessageCases(kit);
-    });
-    describe('attempts and poison counting', () => attemptCases(kit));
-    describe('continue-as-new executions', () => executionHistoryCases(kit));
-    describe('work queue', () => {
-      workQueueCases(kit);
-      workItemLeaseCases(kit);
-      delayedWorkCases(kit);
-    });
-    describe('concurrency', () => concurrencyCases(kit));
-    describe('optional capabilities', () => {
-      notificationCases(kit);
-      rateWindowCases(kit);
-      fetchOnAckCases(kit);
-      managementReadCases(kit);
-    });
+    for (const [heading, cases] of SECTIONS) describe(heading, () => cases.forEach((register) => register(kit)));
   });
 }
 
