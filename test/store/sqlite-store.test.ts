@@ -7,7 +7,6 @@ import { runStoreConformance } from '../../src/store/conformance/index.js';
 import { StoreFormatError } from '../../src/store/errors.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDbPath, tempDir } from '../support/temp-paths.js';
-import { expectSharedLocksAndData } from './shared-storage.js';
 
 const dir = tempDir('duroxide-sqlite-');
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -53,7 +52,17 @@ describe('SqliteStore on disk', () => {
     const b = new SqliteStore({ path });
     await a.init();
     await b.init();
-    await expectSharedLocksAndData(a, b, 'x');
+    await a.createInstance({ kind: 'StartOrchestration', instanceId: 'x', name: 'flow', input: null });
+    const item = (await a.fetchOrchestrationItem(30_000))!;
+    expect(await b.fetchOrchestrationItem(30_000)).toBeNull();
+    await a.ackOrchestrationItem(item.lockToken, {
+      executionId: 1,
+      historyDelta: [{ kind: 'OrchestrationStarted', eventId: 1, timestampMs: 1, name: 'flow', version: '1', input: null, executionId: 1 }],
+      instance: { name: 'flow', version: '1', status: 'Running' },
+      workItems: [],
+      orchestratorMessages: [],
+    });
+    expect(await b.readHistory('x')).toHaveLength(1);
     await a.close();
     await b.close();
   });
