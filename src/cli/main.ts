@@ -15,6 +15,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     out.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
+  if (command === 'console') return (await import('./console-command.js')).consoleCommand(rest, out, err);
+  if (command === 'instances') return (await import('./instances-command.js')).instancesCommand(rest, out, err);
+  if (command === 'approvals') return (await import('./approvals-command.js')).approvalsCommand(rest, out, err);
   if (command !== 'diagram') {
     err.write(`duroxide-llm: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;

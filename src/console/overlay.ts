@@ -32,7 +32,10 @@ export interface Overlay {
   unmapped: number[];
 }
 
-const KIND_OF: Record<ScheduleEvent['kind'], FlowNodeKind> = {
+/** Diagram node kind of each schedule kind (kinds the diagram does not draw are absent). */
+const KIND_OF: Partial<Record<string, FlowNodeKind>> = {
+  QueueSubscribed: 'event',
+  OrchestrationChained: 'sub_orchestration',
   ActivityScheduled: 'activity',
   TimerCreated: 'timer',
   ExternalSubscribed: 'event',
@@ -43,6 +46,9 @@ const KIND_OF: Record<ScheduleEvent['kind'], FlowNodeKind> = {
 const STEP_KINDS = new Set<FlowNodeKind>(['activity', 'timer', 'event', 'sub_orchestration', 'llm']);
 
 function scheduleName(e: ScheduleEvent): string | undefined {
+  const any = e as { kind: string; name?: string; queue?: string };
+  if (any.kind === 'QueueSubscribed') return any.queue;
+  if (any.kind === 'OrchestrationChained') return any.name;
   switch (e.kind) {
     case 'ActivityScheduled':
     case 'ExternalSubscribed':
@@ -50,7 +56,7 @@ function scheduleName(e: ScheduleEvent): string | undefined {
       return e.name;
     case 'LlmRequested':
       return e.operation;
-    case 'TimerCreated':
+    default:
       return undefined;
   }
 }
@@ -91,7 +97,7 @@ function mapEvents(graph: FlowGraph, file: string | undefined, schedules: Schedu
   const anySite = schedules.some((e) => e.site && parseSite(e.site) && sameFile(parseSite(e.site)!.file, file));
   let lastIndex = -1;
   for (const e of schedules) {
-    const kind = KIND_OF[e.kind];
+    const kind = KIND_OF[e.kind]!;
     const name = scheduleName(e);
     const site = e.site ? parseSite(e.site) : null;
     let node: FlowNode | undefined;
@@ -174,9 +180,13 @@ export function overlayRun(graph: FlowGraph, file: string | undefined, history: 
     if (k < (events.get(s.name)?.length ?? 0)) delivered.add(s.eventId);
   }
   const isDone = (s: ScheduleEvent) => completions.has(s.eventId) || delivered.has(s.eventId);
+  // Runtimes that record race losers (ScheduleCancelled) say so; older histories are inferred below.
+  const given = new Set<number>();
+  for (const e of history as { kind: string; targetEventId?: number }[]) if (e.kind === 'ScheduleCancelled' && typeof e.targetEventId === 'number') given.add(e.targetEventId);
 
   // A pending event lost a race when a sibling of its turn completed and the code went on past it.
   const lostRace = (s: ScheduleEvent) =>
+    given.has(s.eventId) ||
     schedules.some((sib) => sib.timestampMs === s.timestampMs && sib !== s && isDone(sib) && schedules.some((later) => later.eventId > (completions.get(sib.eventId)?.eventId ?? Infinity)));
 
   const nodes: Record<string, NodeRun> = {};
@@ -193,6 +203,7 @@ export function overlayRun(graph: FlowGraph, file: string | undefined, history: 
     const evs = run.eventIds.map((id) => schedules.find((s) => s.eventId === id)!);
     const lastEvent = evs[evs.length - 1];
     if (evs.some((s) => !isDone(s) && !lostRace(s))) run.state = terminal ? 'cancelled' : 'waiting';
+    else if (evs.every((s) => given.has(s.eventId) && !isDone(s))) run.state = 'cancelled';
     else if (failed.has(lastEvent.eventId)) run.state = 'failed';
     else if (evs.every((s) => !isDone(s))) run.state = 'cancelled';
     else run.state = 'done';

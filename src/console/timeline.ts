@@ -26,7 +26,9 @@ export interface Timeline {
   omitted: number;
 }
 
-const KIND: Record<ScheduleEvent['kind'], TimelineBar['kind']> = {
+const KIND: Partial<Record<string, TimelineBar['kind']>> = {
+  QueueSubscribed: 'wait',
+  OrchestrationChained: 'sub_orchestration',
   ActivityScheduled: 'activity',
   TimerCreated: 'timer',
   LlmRequested: 'llm',
@@ -35,6 +37,9 @@ const KIND: Record<ScheduleEvent['kind'], TimelineBar['kind']> = {
 };
 
 function label(e: ScheduleEvent): string {
+  const any = e as { kind: string; name?: string; queue?: string };
+  if (any.kind === 'QueueSubscribed') return `dequeue ${any.queue}`;
+  if (any.kind === 'OrchestrationChained') return `start ${any.name}`;
   switch (e.kind) {
     case 'ActivityScheduled':
       return e.name;
@@ -46,6 +51,8 @@ function label(e: ScheduleEvent): string {
       return `wait for ${e.name}`;
     case 'SubOrchestrationScheduled':
       return `${e.name} → ${e.instanceId}`;
+    default:
+      return any.kind;
   }
 }
 
@@ -73,7 +80,7 @@ export function buildTimeline(history: HistoryEvent[], nodeOf: (eventId: number)
     const nodeId = nodeOf(s.eventId);
     bars.push({
       eventId: s.eventId,
-      kind: KIND[s.kind],
+      kind: KIND[s.kind]!,
       label: label(s),
       startMs: s.timestampMs,
       endMs: end ? Math.max(end.timestampMs, s.timestampMs) : ended ? ended.timestampMs : null,
