@@ -11,6 +11,7 @@ import { DiagramProject, type GeneratedDiagram } from '../diagram/generate-diagr
 import type { FlowGraphDocument, OrchestrationFlow } from '../diagram/flow-graph.js';
 import { DIAGRAM_FORMATS, formatSpec, isDiagramFormat, type DiagramFormat } from '../diagram/formats/index.js';
 import { diagramDiff } from './diagram-diff.js';
+import { UnknownOrchestrationError } from './unknown-orchestration-error.js';
 import { previewDiagram } from './preview.js';
 
 export const USAGE = `Usage: duroxide-llm diagram [paths...] [options]
@@ -35,13 +36,7 @@ Flags beat the "duroxide" block of package.json, which beats the defaults.`;
 
 export class UsageError extends Error {}
 
-/** An orchestration named with --name that the sources do not define. */
-export class UnknownOrchestrationError extends Error {
-  constructor(name: string, known: string[]) {
-    super(`no orchestration named "${name}" (found: ${known.join(', ') || 'none'}); check --name and the paths given`);
-    this.name = 'UnknownOrchestrationError';
-  }
-}
+export { UnknownOrchestrationError };
 
 type Out = NodeJS.WritableStream;
 

@@ -11,6 +11,7 @@ import { diffFlows, type FlowChange } from '../diagram/flow-diff.js';
 import type { OrchestrationFlow } from '../diagram/flow-graph.js';
 import { formatSpec } from '../diagram/formats/index.js';
 import { collectFlows } from '../diagram/source-scan.js';
+import { UnknownOrchestrationError } from './unknown-orchestration-error.js';
 
 /** A git ref that cannot be read, or a folder outside a git repository. */
 export class GitRefError extends Error {
@@ -69,6 +70,7 @@ export async function diagramDiff(project: DiagramProject, ref: string, name: st
   const before = flowsAtRef(project, ref);
   const { flows: after, warnings } = project.collect(project.listFiles());
   for (const w of warnings) err.write(`warning: ${w}\n`);
+  if (name && ![...before, ...after].some((f) => f.name === name)) throw new UnknownOrchestrationError(name, [...new Set([...after, ...before].map((f) => f.name))]);
   const only = (fs: OrchestrationFlow[]) => fs.filter((f) => !name || f.name === name);
   const changes = diffFlows(only(before), only(after));
   const spec = formatSpec(project.options.diagramFormat);

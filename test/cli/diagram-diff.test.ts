@@ -70,3 +70,10 @@ it('an unknown ref fails with a message naming it', async () => {
   expect(run.code).toBe(1);
   expect(run.stderr).toContain('--diff no-such-branch');
 });
+
+it('--name of an orchestration that exists neither now nor at the ref fails', async () => {
+  const root = gitRepo();
+  const run = await cli(root, '--diff', 'HEAD', '--name', 'NoSuchFlow');
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain('no orchestration named "NoSuchFlow" (found: ExpenseApproval, OrderSaga, Onboarding)');
+});
