@@ -67,17 +67,6 @@ export function orchestrationLeaseCases({ fresh, withFetchedStart }: StoreKit): 
 }
 
 export function workItemLeaseCases({ fresh }: StoreKit): void {
-  it('a locked work item is not fetched again until its lease expires', async () => {
-    const s = await fresh();
-    await s.enqueueWorkItem(activity('a', 2));
-    const first = (await s.fetchWorkItem('activity', SHORT))!;
-    expect(await s.fetchWorkItem('activity', SHORT)).toBeNull();
-    await sleep(SHORT + 30);
-    const again = (await s.fetchWorkItem('activity', LONG))!;
-    expect(again.id).toBe(first.id);
-    expect(again.lockToken).not.toBe(first.lockToken);
-  });
-
   it('ackWorkItem after the lease expired throws LockLostError and enqueues nothing', async () => {
     const s = await fresh();
     await s.enqueueWorkItem(activity('a', 2));

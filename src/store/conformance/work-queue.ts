@@ -1,6 +1,6 @@
 /** The work queue: activity and LLM items, fetched per queue in enqueue order, acked with their completion. */
 import { expect, it } from 'vitest';
-import { activity, LONG } from './fixtures.js';
+import { activity, sleep, LONG, SHORT } from './fixtures.js';
 import type { StoreKit } from './kit.js';
 
 export function workQueueCases({ fresh, withStartedInstance }: StoreKit): void {
@@ -21,6 +21,17 @@ export function workQueueCases({ fresh, withStartedInstance }: StoreKit): void {
     const order: number[] = [];
     for (let i = 0; i < 3; i++) order.push(((await s.fetchWorkItem('activity', LONG))!.item as { eventId: number }).eventId);
     expect(order).toEqual([2, 3, 4]);
+  });
+
+  it('a locked work item is not fetched again until its lease expires', async () => {
+    const s = await fresh();
+    await s.enqueueWorkItem(activity('a', 2));
+    const first = (await s.fetchWorkItem('activity', SHORT))!;
+    expect(await s.fetchWorkItem('activity', SHORT)).toBeNull();
+    await sleep(SHORT + 30);
+    const again = (await s.fetchWorkItem('activity', LONG))!;
+    expect(again.id).toBe(first.id);
+    expect(again.lockToken).not.toBe(first.lockToken);
   });
 
   it('ackWorkItem deletes the item and atomically enqueues its completion', async () => {
