@@ -26,7 +26,7 @@ const { parentPort, workerData } = require('node:worker_threads');
       return { kind: 'sequence', messages: db.getMessages().map((m) => ({ type: m.type, from: m.from, to: m.to, text: decode(m.message) })) };
     }
     if (typeof db.getVertices === 'function') {
-      return { kind: 'flowchart', vertices: [...db.getVertices().values()].map((v) => ({ id: v.id, text: decode(v.text ?? v.id) })), edges: db.getEdges().map((e) => ({ from: e.start, to: e.end })) };
+      return { kind: 'flowchart', vertices: [...db.getVertices().values()].map((v) => ({ id: v.id, text: decode(v.text ?? v.id), shape: v.type })), edges: db.getEdges().map((e) => ({ from: e.start, to: e.end })) };
     }
     return { kind: d.type };
   };
@@ -52,7 +52,7 @@ const pending = new Map<number, (r: Reply) => void>();
 
 /** What mermaid's own parser read: a flowchart's vertices and edges, or a sequence's messages. */
 export type MermaidReadBack =
-  | { kind: 'flowchart'; vertices: { id: string; text: string }[]; edges: { from: string; to: string }[] }
+  | { kind: 'flowchart'; vertices: { id: string; text: string; shape?: string }[]; edges: { from: string; to: string }[] }
   | { kind: 'sequence'; messages: { type: number; from?: string; to?: string; text: string }[] }
   | { kind: string };
 

@@ -57,7 +57,7 @@ export function compareStructure(flow: OrchestrationFlow, drawn: DrawnGraph): st
     const forms = labelForms(d.label);
     const hit = forms.map((f) => byName.get(f)).find((c) => c !== undefined);
     if (hit && d.role !== 'note') drawnClass.set(d.id, hit);
-    else if (d.role !== 'note' && forms.length && !forms.every((f) => GENERIC.has(f) || structural.has(f))) {
+    else if (d.role !== 'note' && forms.length && !forms.every((f) => isStructural(f, structural))) {
       errors.push(`invented step "${d.label}" (not in the orchestration)`);
     }
   }
@@ -82,6 +82,22 @@ export function compareStructure(flow: OrchestrationFlow, drawn: DrawnGraph): st
     }
   }
   return errors.slice(0, MAX_ERRORS);
+}
+
+/**
+ * Whether a drawn label names structure (a decision, a join, an answer) rather than a step: a
+ * generic word, or the IR's text of a decision or edge, also rephrased as part of it
+ * ("total > 1000?" for `order.total > 1000`); single words must match exactly.
+ */
+function isStructural(label: string, structural: Set<string>): boolean {
+  if (GENERIC.has(label) || structural.has(label)) return true;
+  const multiWord = (s: string) => s.includes(' ');
+  for (const k of [...structural, ...GENERIC]) {
+    if (!k) continue;
+    if (multiWord(k) && ` ${label} `.includes(` ${k} `)) return true;
+    if (multiWord(label) && ` ${k} `.includes(` ${label} `)) return true;
+  }
+  return false;
 }
 
 /** Step-to-step edges (through non-step nodes) and reachability, over step classes. */

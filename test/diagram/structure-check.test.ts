@@ -98,3 +98,21 @@ describe('structural check', () => {
     expect(await errorsOf('@startuml\nstart\n:a;\n:notify;\n:ship;\nstop\n@enduml\n', 'plantuml', chain)).not.toEqual([]);
   });
 });
+
+describe('structure the diagram may phrase its own way', () => {
+  it('a rephrased decision is structure, not an invented step; an unknown box still is', async () => {
+    const ok = `flowchart TD
+  s([Start]) --> r[Reserve inventory] --> c[Charge card]
+  c -->|fails| e[on error] --> rel[Release inventory]
+  c --> big{Total over 1000?}
+  big -->|yes| w>wait for managerApproval]
+  big -->|yes| t((wait 24h))
+  w --> x{decision index === 1}
+  t --> x
+  x -->|no| ship[shipOrder]
+  big -->|no| ship
+`;
+    expect(await errorsOf(ok, 'mermaid')).toEqual([]);
+    expect(await errorsOf(ok.replace('big -->|no| ship', 'big -->|no| ship\n  ship --> m[Send marketing email]'), 'mermaid')).toEqual(['invented step "Send marketing email" (not in the orchestration)']);
+  });
+});

@@ -70,12 +70,14 @@ async function syntaxError(text: string): Promise<string | null> {
 /** Nodes (their `label`, else their id) and edges, through subgraphs. */
 async function drawnGraph(text: string): Promise<DrawnGraph> {
   const labels = new Map<string, string>();
+  const decisions = new Set<string>();
   const edges: { from: string; to: string }[] = [];
   const visit = (list: DotStatement[]) => {
     for (const s of list) {
       if (s.type === 'node_stmt' && s.node_id) {
         const id = String(s.node_id.id);
         const label = s.attr_list?.find((a) => a.id === 'label')?.eq;
+        if (s.attr_list?.some((a) => a.id === 'shape' && a.eq === 'diamond')) decisions.add(id);
         if (label !== undefined || !labels.has(id)) labels.set(id, label ?? id);
       } else if (s.type === 'edge_stmt' && s.edge_list) {
         const ids = s.edge_list.filter((x) => x.type === 'node_id').map((x) => String(x.id));
@@ -85,7 +87,7 @@ async function drawnGraph(text: string): Promise<DrawnGraph> {
     }
   };
   for (const g of parse(text)) visit(g.children ?? []);
-  return { nodes: [...labels].map(([id, label]) => ({ id, label })), edges };
+  return { nodes: [...labels].map(([id, label]) => ({ id, label, ...(decisions.has(id) ? { role: 'note' as const } : {}) })), edges };
 }
 
 export const dotFormat = {

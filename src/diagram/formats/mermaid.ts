@@ -74,7 +74,8 @@ async function syntaxError(text: string): Promise<string | null> {
 async function drawnGraph(text: string): Promise<DrawnGraph> {
   const read = await readMermaid(text);
   if (read.kind !== 'flowchart' || !('vertices' in read)) return { nodes: [], edges: [] };
-  return { nodes: read.vertices.map((v) => ({ id: v.id, label: v.text })), edges: read.edges };
+  // A diamond is a decision: structure, not a step.
+  return { nodes: read.vertices.map((v) => ({ id: v.id, label: v.text, ...(v.shape === 'diamond' ? { role: 'note' as const } : {}) })), edges: read.edges };
 }
 
 export const mermaidFormat = {

@@ -131,6 +131,10 @@ class SequenceWriter {
     }
   }
 
+  flat(n: FlowNode): void {
+    this.step(n, 0);
+  }
+
   private step(n: FlowNode, depth: number): void {
     const text = esc(nodeText(n));
     switch (n.kind) {
@@ -206,7 +210,13 @@ function postDominators(flow: OrchestrationFlow, keep: (e: FlowEdge) => boolean)
 
 export function renderSequence(flow: OrchestrationFlow): string {
   const w = new SequenceWriter(flow);
-  w.region('start', EXIT, 0, new Set());
+  try {
+    w.region('start', EXIT, 0, new Set());
+  } catch {
+    // A graph the block reader does not follow: its steps in code order, without blocks.
+    w.lines.length = 0;
+    for (const n of flow.graph.nodes) w.flat(n);
+  }
   const lines = ['sequenceDiagram'];
   if (flow.title) lines.push(`  title ${esc(flow.title)}`);
   lines.push(`  participant O as ${esc(flow.name)}`);
