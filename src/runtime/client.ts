@@ -65,6 +65,17 @@ export class Client {
     await this.store.enqueueOrchestratorMessage({ kind: 'ExternalEvent', instanceId, name, data: json });
   }
 
+  /**
+   * Puts a message on the instance's persistent event queue `queue` (`ctx.dequeueEvent`):
+   * first in, first out, kept until dequeued, carried across continueAsNew.
+   */
+  async enqueueEvent(instanceId: string, queue: string, data: unknown = null): Promise<void> {
+    if (typeof queue !== 'string' || !queue) throw new TypeError('enqueueEvent(instanceId, queue, data): queue must be a non-empty string');
+    const json = this.checked(data, `Data of queue "${queue}"`);
+    await this.requireInstance(instanceId);
+    await this.store.enqueueOrchestratorMessage({ kind: 'QueueEvent', instanceId, queue, data: json });
+  }
+
   /** Cancels the instance and its running sub-orchestrations; harmless when already finished. */
   async cancelInstance(instanceId: string, reason = 'cancelled by client'): Promise<void> {
     const info = await this.requireInstance(instanceId);

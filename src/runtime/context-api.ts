@@ -89,7 +89,15 @@ export interface OrchestrationContext {
 
   scheduleActivity<T = Json>(name: string, input?: unknown, opts?: ScheduleActivityOptions): DurableTask<T>;
   scheduleTimer(ms: number): DurableTask<void>;
+  /**
+   * The next external event `name` (`client.raiseEvent`). Events raised before the wait are
+   * buffered; a wait that lost a race is dropped, so the event goes to the next wait.
+   */
   waitForEvent<T = Json>(name: string): DurableTask<T>;
+  /** The next message of persistent event queue `queue` (`client.enqueueEvent`), FIFO. */
+  dequeueEvent<T = Json>(queue: string): DurableTask<T>;
+  /** Starts another instance fire-and-forget (no parent link); returns its instance id. */
+  scheduleOrchestration(name: string, instanceId?: string, input?: unknown, opts?: { version?: string }): string;
   scheduleSubOrchestration<T = Json>(name: string, input?: unknown, opts?: SubOrchestrationOptions): DurableTask<T>;
   /** Ends this execution and starts a fresh one with `input` (and optionally another version). */
   continueAsNew(input: unknown, opts?: { version?: string }): DurableTask<never>;

@@ -42,6 +42,8 @@ export interface ContextEngine {
   ): { event: E; task: Task<any>; isNew: boolean };
   /** Registers a wait for the next occurrence of external event `name`. */
   subscribe(name: string, task: Task<Json>): void;
+  /** Registers a wait for the next message of event queue `queue`. */
+  subscribeQueue(queue: string, task: Task<Json>): void;
   /** Marks a claimed slot as settled by the engine itself (a deduplicated LLM call). */
   settleClaimed(eventId: number): void;
   findClaimed(predicate: (e: ScheduleEvent) => boolean): ClaimedSlot | undefined;

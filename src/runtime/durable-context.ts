@@ -117,6 +117,58 @@ export class DurableContext {
     return task as Task<T>;
   }
 
+  /**
+   * Waits for the next message of persistent event queue `queue` (`client.enqueueEvent`):
+   * first in, first out, buffered until dequeued, carried across continueAsNew.
+   */
+  dequeueEvent<T = Json>(queue: string): DurableTask<T> {
+    this.engine.assertOpen('dequeueEvent');
+    if (typeof queue !== 'string' || !queue) throw new TypeError('ctx.dequeueEvent(queue): queue must be a non-empty string');
+    const { task } = this.engine.claim({ kind: 'QueueSubscribed', queue }, `dequeueEvent("${queue}")`, (r) =>
+      r.queue !== queue ? `it dequeues from "${queue}" instead of "${r.queue}"` : null,
+    );
+    this.engine.subscribeQueue(queue, task as Task<Json>);
+    return task as Task<T>;
+  }
+
+  /**
+   * Starts another instance, fire-and-forget: no parent link (it is not cancelled with this
+   * one, and its outcome does not come back). Returns its instance id: `instanceId`, or one
+   * derived from this call's place in history (the same on every replay). Starting an id
+   * that already exists leaves that instance as it is.
+   */
+  scheduleOrchestration(name: string, instanceId?: string, input?: unknown, opts: { version?: string } = {}): string {
+    this.engine.assertOpen('scheduleOrchestration');
+    if (typeof name !== 'string' || !name) throw new TypeError('ctx.scheduleOrchestration(name, instanceId, input): name must be a non-empty string');
+    const value = this.toJsonInput(input, `Input of orchestration "${name}"`);
+    const inputHash = jsonHash(value);
+    const { event, task, isNew } = this.engine.claim(
+      { kind: 'OrchestrationChained', name, version: opts.version, instanceId: instanceId ?? '', input: value, inputHash },
+      `scheduleOrchestration("${name}")`,
+      (r) =>
+        r.name !== name
+          ? `it starts orchestration "${name}" instead of "${r.name}"`
+          : r.inputHash !== inputHash
+            ? `orchestration "${name}" got a different input`
+            : instanceId !== undefined && instanceId !== r.instanceId
+              ? `a different instance id "${instanceId}"`
+              : null,
+    );
+    if (isNew && !event.instanceId) event.instanceId = `${this.instanceId}::detached-${this.executionId}-${event.eventId}`;
+    this.engine.settleClaimed(event.eventId); // nothing to wait for
+    task.resolve(event.instanceId);
+    if (isNew) {
+      this.engine.addMessage({
+        kind: 'StartOrchestration',
+        instanceId: event.instanceId,
+        name,
+        ...(opts.version !== undefined ? { version: opts.version } : {}),
+        input: value,
+      });
+    }
+    return event.instanceId;
+  }
+
   scheduleSubOrchestration<T = Json>(name: string, input?: unknown, opts?: SubOrchestrationOptions): DurableTask<T> {
     this.engine.assertOpen('scheduleSubOrchestration');
     const value = this.toJsonInput(input, `Input of sub-orchestration "${name}"`);
@@ -163,6 +215,7 @@ export class DurableContext {
     this.engine.assertOpen('all');
     const children = asTasks(tasks, 'ctx.all');
     const result = new Task<any>('All');
+    result.onCancel(() => children.forEach((c) => c.cancel()));
     const values: unknown[] = new Array(children.length);
     let remaining = children.length;
     if (remaining === 0) result.resolve([]);
@@ -182,9 +235,15 @@ export class DurableContext {
     const children = asTasks(list, 'ctx.race');
     if (children.length === 0) throw new TypeError('ctx.race() needs at least one task');
     const result = new Task<RaceResult>('Race');
-    children.forEach((child, index) =>
-      child.onSettled(() => (child.failed ? result.reject(child.failure) : result.resolve({ index, value: child.result }))),
-    );
+    result.onCancel(() => children.forEach((c) => c.cancel()));
+    // The first to settle wins; the losers are cancelled at once (recorded in history).
+    const decide = (index: number, child: Task<unknown>) => {
+      if (result.settled) return;
+      if (child.failed) result.reject(child.failure);
+      else result.resolve({ index, value: child.result });
+      children.forEach((other, i) => i !== index && other.cancel());
+    };
+    children.forEach((child, index) => child.onSettled(() => decide(index, child)));
     return result;
   }
 

@@ -4,6 +4,7 @@
  * and notifies listeners in order; awaiting code resumes in the next microtasks.
  */
 import type { DurableTask } from './context-api.js';
+import { CancelGroup, currentGroup, runInGroup } from './turn-scope.js';
 
 type Listener = () => void;
 
@@ -12,6 +13,8 @@ export class Task<T> implements DurableTask<T> {
   private value: T | undefined;
   private error: unknown;
   private listeners: Listener[] | null = null;
+  private cancelHooks: (() => void)[] | null = null;
+  private cancelled = false;
 
   constructor(readonly kind: string) {}
 
@@ -45,6 +48,23 @@ export class Task<T> implements DurableTask<T> {
     this.notify();
   }
 
+  /** What cancelling this task does (drop its schedule, cancel its children). */
+  onCancel(hook: () => void): void {
+    (this.cancelHooks ??= []).push(hook);
+  }
+
+  /**
+   * Gives up on an unsettled task (it lost a race): it will never settle, and what it waits
+   * on is cancelled. A settled task is left as it is.
+   */
+  cancel(): void {
+    if (this.state !== 'pending' || this.cancelled) return;
+    this.cancelled = true;
+    const hooks = this.cancelHooks;
+    this.cancelHooks = null;
+    if (hooks) for (const h of hooks) h();
+  }
+
   /** Calls `listener` once the task settles (at once when it already has). */
   onSettled(listener: Listener): void {
     if (this.state !== 'pending') listener();
@@ -75,7 +95,9 @@ export function isTask(value: unknown): value is Task<unknown> {
 /** A task that settles with the outcome of an async function built from other tasks. */
 export function taskFromAsync<T>(kind: string, run: () => Promise<T>): Task<T> {
   const task = new Task<T>(kind);
-  run().then(
+  const group = new CancelGroup(currentGroup());
+  task.onCancel(() => group.cancel());
+  runInGroup(group, run).then(
     (v) => task.resolve(v),
     (e) => task.reject(e),
   );

@@ -11,15 +11,24 @@ import type { HistoryEvent, HistoryEventKind } from './history.js';
  * - `schedule`: the code made a ctx call; it takes a sequence slot and must match on replay.
  * - `completion`: settles a schedule (carries `sourceEventId`).
  * - `external`: an event raised by a client, delivered to `waitForEvent`.
- * - `cancel`: cancellation was requested.
+ * - `queued`: a message on a persistent event queue, delivered to `dequeueEvent`.
+ * - `cancel`: cancellation of the instance was requested.
+ * - `dropped`: the code gave up on one of its schedules (a race loser).
  * - `status`: a record that changes no task (custom status).
  */
-export type EventRole = 'start' | 'terminal' | 'schedule' | 'completion' | 'external' | 'cancel' | 'status';
+export type EventRole = 'start' | 'terminal' | 'schedule' | 'completion' | 'external' | 'queued' | 'cancel' | 'dropped' | 'status';
 
 type EventOf<K extends HistoryEventKind> = Extract<HistoryEvent, { kind: K }>;
 
 /** Schedule kinds: what the code's ctx calls record. */
-export type ScheduleKind = 'ActivityScheduled' | 'TimerCreated' | 'ExternalSubscribed' | 'SubOrchestrationScheduled' | 'LlmRequested';
+export type ScheduleKind =
+  | 'ActivityScheduled'
+  | 'TimerCreated'
+  | 'ExternalSubscribed'
+  | 'SubOrchestrationScheduled'
+  | 'LlmRequested'
+  | 'OrchestrationChained'
+  | 'QueueSubscribed';
 
 type Descriptor<K extends HistoryEventKind> = {
   /** One line for messages, logs and timelines. */
@@ -51,6 +60,10 @@ export const EVENT_KINDS: { readonly [K in HistoryEventKind]: Descriptor<K> } = 
     summary: (e) => `SubOrchestrationFailed (of #${e.sourceEventId}: ${e.error.name})`,
   },
   CustomStatusUpdated: { role: 'status', summary: () => 'CustomStatusUpdated' },
+  ScheduleCancelled: { role: 'dropped', summary: (e) => `ScheduleCancelled #${e.targetEventId} (${e.reason})` },
+  OrchestrationChained: { role: 'schedule', summary: (e) => `OrchestrationChained "${e.name}" (instance ${e.instanceId})` },
+  QueueSubscribed: { role: 'schedule', summary: (e) => `QueueSubscribed "${e.queue}"` },
+  QueueEventDelivered: { role: 'queued', summary: (e) => `QueueEventDelivered "${e.queue}"` },
   LlmRequested: { role: 'schedule', summary: (e) => `LlmRequested ${e.operation} (prompt hash ${e.promptHash})` },
   LlmCompleted: { role: 'completion', completes: 'LlmRequested', summary: (e) => `LlmCompleted (of #${e.sourceEventId}, ${e.model})` },
   LlmFailed: { role: 'completion', completes: 'LlmRequested', summary: (e) => `LlmFailed (of #${e.sourceEventId}: ${e.error.name})` },

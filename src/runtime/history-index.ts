@@ -12,6 +12,7 @@ export class HistoryIndex {
   cancelRequested = false;
   private readonly scheduled = new Map<number, HistoryEventKind>();
   private readonly completed = new Set<number>();
+  private readonly cancelled = new Set<number>();
 
   static of(events: readonly HistoryEvent[]): HistoryIndex {
     const index = new HistoryIndex();
@@ -28,6 +29,9 @@ export class HistoryIndex {
       case 'cancel':
         this.cancelRequested = true;
         break;
+      case 'dropped':
+        this.cancelled.add((e as { targetEventId: number }).targetEventId);
+        break;
       case 'schedule':
         this.scheduled.set(e.eventId, e.kind);
         break;
@@ -38,6 +42,11 @@ export class HistoryIndex {
 
   scheduleKind(eventId: number): HistoryEventKind | undefined {
     return this.scheduled.get(eventId);
+  }
+
+  /** The code cancelled this schedule (a race loser): its completion no longer matters. */
+  isCancelled(eventId: number): boolean {
+    return this.cancelled.has(eventId);
   }
 
   isCompleted(eventId: number): boolean {

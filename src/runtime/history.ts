@@ -108,6 +108,36 @@ export interface SubOrchestrationFailed extends EventBase {
   sourceEventId: number;
   error: ErrorDetails;
 }
+/**
+ * A schedule the code gave up on: the losing branch of a `ctx.race` (a wait, timer, activity,
+ * LLM call or sub-orchestration that no longer matters). Its late completion is dropped, its
+ * queued work and timer are removed, a losing sub-orchestration is cancelled.
+ */
+export interface ScheduleCancelled extends EventBase {
+  kind: 'ScheduleCancelled';
+  targetEventId: number;
+  reason: string;
+}
+/** Fire-and-forget start of another instance (`ctx.scheduleOrchestration`): no parent link. */
+export interface OrchestrationChained extends EventBase {
+  kind: 'OrchestrationChained';
+  name: string;
+  version?: string;
+  instanceId: string;
+  input: Json;
+  inputHash: string;
+}
+/** A wait on a persistent event queue (`ctx.dequeueEvent(queue)`). */
+export interface QueueSubscribed extends EventBase {
+  kind: 'QueueSubscribed';
+  queue: string;
+}
+/** A message that arrived on a persistent event queue (`client.enqueueEvent`). */
+export interface QueueEventDelivered extends EventBase {
+  kind: 'QueueEventDelivered';
+  queue: string;
+  data: Json;
+}
 export interface CustomStatusUpdated extends EventBase {
   kind: 'CustomStatusUpdated';
   status: Json;
@@ -162,6 +192,10 @@ export type HistoryEvent =
   | SubOrchestrationCompleted
   | SubOrchestrationFailed
   | CustomStatusUpdated
+  | ScheduleCancelled
+  | OrchestrationChained
+  | QueueSubscribed
+  | QueueEventDelivered
   | LlmRequested
   | LlmCompleted
   | LlmFailed;

@@ -77,7 +77,10 @@ export class LeaseKeeper {
     }
   }
 
+  /** A deleted item (its schedule was cancelled: a race loser) shows as a lost lease here. */
   private async checkCancelled(): Promise<void> {
+    await this.renew();
+    if (this.lost) return;
     try {
       const info = await this.opts.store.getInstance(this.opts.instanceId);
       if (info && TERMINAL_STATUSES.has(info.status)) {

@@ -29,6 +29,8 @@ export interface ContinueAsNewMessage {
   input: Json;
   /** External events received but not consumed by the previous execution. */
   carriedEvents: { name: string; data: Json }[];
+  /** Event-queue messages not dequeued by the previous execution. */
+  carriedQueueEvents?: { queue: string; data: Json }[];
   parentInstanceId?: string;
   parentExecutionId?: number;
   parentEventId?: number;
@@ -57,6 +59,13 @@ export interface ExternalEventMessage {
   name: string;
   data: Json;
 }
+/** A message for a persistent event queue of an instance (`client.enqueueEvent`). */
+export interface QueueEventMessage {
+  kind: 'QueueEvent';
+  instanceId: string;
+  queue: string;
+  data: Json;
+}
 export interface CancelInstanceMessage {
   kind: 'CancelInstance';
   instanceId: string;
@@ -68,6 +77,7 @@ export type OrchestratorMessage =
   | ContinueAsNewMessage
   | CompletionMessage
   | ExternalEventMessage
+  | QueueEventMessage
   | CancelInstanceMessage;
 
 export interface ActivityWorkItem {

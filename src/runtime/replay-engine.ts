@@ -26,6 +26,7 @@ import {
   isScheduleEvent,
   type CompletionEvent,
   type ExternalEvent,
+  type QueueEventDelivered,
   type OrchestrationCancelRequested,
   type ErrorDetails,
   type HistoryEvent,
@@ -37,7 +38,8 @@ import {
 import type { OrchestratorMessage, WorkItem } from './messages.js';
 import { HistoryIndex } from './history-index.js';
 import { describeEvent, roleOf } from './event-kinds.js';
-import { runInTurn } from './turn-scope.js';
+import { currentGroup, runInTurn } from './turn-scope.js';
+import { EventInbox, type BufferedEvent } from './event-inbox.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson } from './json-value.js';
 import type { OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
 import type { ClaimedSlot, ContextEngine } from './context-engine.js';
@@ -56,6 +58,10 @@ export interface TurnOutput {
   newEvents: HistoryEvent[];
   workItems: WorkItem[];
   messages: { message: OrchestratorMessage; visibleAtMs?: number }[];
+  /** Activity and LLM schedules (event ids) the code cancelled: their queued work goes. */
+  cancelledWork: number[];
+  /** Timers (event ids) the code cancelled: their TimerFired messages go, so they wake nobody. */
+  cancelledTimers: number[];
   outcome: TurnOutcome | null;
   customStatus: Json | undefined;
 }
@@ -78,7 +84,7 @@ export interface ReplayerOptions {
   onTrace?: (level: string, message: string, fields?: Record<string, unknown>) => void;
 }
 
-type Claimed = ClaimedSlot;
+type Claimed = ClaimedSlot & { cancelled?: boolean };
 
 const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -98,7 +104,9 @@ export class Replayer implements ContextEngine {
   private readonly claimed = new Map<number, Claimed>();
   private pendingPrimitives = 0;
   private nextEventId: number;
-  private readonly external = new Map<string, { events: Json[]; waiters: Task<Json>[] }>();
+  /** External events (waitForEvent) and event-queue messages (dequeueEvent), delivered in order. */
+  private readonly events = new EventInbox();
+  private readonly queues = new EventInbox();
 
   private fnSettled: { ok: true; value: unknown } | { ok: false; error: unknown } | null = null;
   private fatal: Error | null = null;
@@ -216,7 +224,10 @@ export class Replayer implements ContextEngine {
           delivered = this.deliverCompletion(e as CompletionEvent);
           break;
         case 'external':
-          delivered = this.deliverExternal(e as ExternalEvent);
+          delivered = this.deliverExternal(e as ExternalEvent, index);
+          break;
+        case 'queued':
+          delivered = this.deliverQueued(e as QueueEventDelivered, index);
           break;
         case 'cancel':
           this.cancelReason ??= (e as OrchestrationCancelRequested).reason;
@@ -233,6 +244,7 @@ export class Replayer implements ContextEngine {
 
   private deliverCompletion(e: CompletionEvent): boolean {
     const entry = this.claimed.get(e.sourceEventId);
+    if (entry?.cancelled) return false; // a race loser finished late: nobody waits for it
     if (!entry) {
       const sched = this.scheduleEvents.find((s) => s.eventId === e.sourceEventId);
       if (sched) {
@@ -277,13 +289,15 @@ export class Replayer implements ContextEngine {
     return true;
   }
 
-  private deliverExternal({ name, data }: ExternalEvent): boolean {
-    const slot = this.externalSlot(name);
-    slot.events.push(data);
-    const waiter = slot.waiters[slot.events.length - 1];
-    if (!waiter) return false;
+  private deliverExternal({ name, data }: ExternalEvent, seq: number): boolean {
+    if (!this.events.deliver({ name, data, seq })) return false;
     this.pendingPrimitives--;
-    waiter.resolve(data);
+    return true;
+  }
+
+  private deliverQueued({ queue, data }: QueueEventDelivered, seq: number): boolean {
+    if (!this.queues.deliver({ name: queue, data, seq })) return false;
+    this.pendingPrimitives--;
     return true;
   }
 
@@ -370,7 +384,8 @@ export class Replayer implements ContextEngine {
             name: s.name,
             version: outcome.version,
             input: outcome.input,
-            carriedEvents: this.unconsumedEvents(),
+            carriedEvents: this.unconsumed(this.events, 'ExternalEvent').map(({ name, data }) => ({ name, data })),
+            carriedQueueEvents: this.unconsumed(this.queues, 'QueueEventDelivered').map(({ name, data }) => ({ queue: name, data })),
             parentInstanceId: s.parentInstanceId,
             parentExecutionId: s.parentExecutionId,
             parentEventId: s.parentEventId,
@@ -405,20 +420,16 @@ export class Replayer implements ContextEngine {
   }
 
   /**
-   * Events this execution received but did not consume, in arrival order. The walk stops at
-   * the outcome, so events recorded after the one that led to continueAsNew were never
-   * delivered: they are carried too.
+   * Events this execution received but did not consume, in arrival order: those delivered
+   * that no wait took, and those recorded after the outcome (the walk stops there, so an
+   * event recorded after the one that led to continueAsNew was never delivered).
    */
-  private unconsumedEvents(): { name: string; data: Json }[] {
-    const carried: { name: string; data: Json }[] = [];
-    const seen = new Map<string, number>();
-    for (let i = 0; i < this.history.length; i++) {
+  private unconsumed(inbox: EventInbox, kind: 'ExternalEvent' | 'QueueEventDelivered'): BufferedEvent[] {
+    const carried = inbox.unconsumed();
+    for (let i = this.walkIndex; i < this.history.length; i++) {
       const e = this.history[i];
-      if (e.kind !== 'ExternalEvent') continue;
-      const k = seen.get(e.name) ?? 0;
-      seen.set(e.name, k + 1);
-      const consumed = i < this.walkIndex && k < (this.external.get(e.name)?.waiters.length ?? 0);
-      if (!consumed) carried.push({ name: e.name, data: e.data });
+      if (e.kind === 'ExternalEvent' && kind === e.kind) carried.push({ name: e.name, data: e.data, seq: i });
+      else if (e.kind === 'QueueEventDelivered' && kind === e.kind) carried.push({ name: e.queue, data: e.data, seq: i });
     }
     return carried;
   }
@@ -484,18 +495,44 @@ export class Replayer implements ContextEngine {
     const task = new Task<unknown>(event.kind);
     this.claimed.set(event.eventId, { event, task });
     this.pendingPrimitives++;
+    const cancel = () => this.cancelSlot(event.eventId, 'it lost a race');
+    task.onCancel(cancel);
+    currentGroup()?.add(cancel);
     return { event, task, isNew };
   }
 
   /** Registers a wait for the next occurrence of external event `name`. */
   subscribe(name: string, task: Task<Json>): void {
-    const slot = this.externalSlot(name);
-    slot.waiters.push(task);
     // The claim counted this task as pending; an event that already arrived completes it.
-    const index = slot.waiters.length - 1;
-    if (index < slot.events.length) {
-      this.pendingPrimitives--;
-      task.resolve(slot.events[index]);
+    if (this.events.subscribe(name, task)) this.pendingPrimitives--;
+  }
+
+  /** Registers a wait for the next message of event queue `queue`. */
+  subscribeQueue(queue: string, task: Task<Json>): void {
+    if (this.queues.subscribe(queue, task)) this.pendingPrimitives--;
+  }
+
+  /**
+   * Gives up on a claimed schedule (it lost a race): its task never settles, its late
+   * completion is dropped, and — recorded once, when the turn is live — a ScheduleCancelled
+   * event, the removal of its queued work or timer, or the cancellation of its child.
+   */
+  cancelSlot(eventId: number, reason: string): void {
+    const entry = this.claimed.get(eventId);
+    if (!entry || entry.cancelled || entry.task.settled) return;
+    entry.cancelled = true;
+    this.pendingPrimitives--;
+    const e = entry.event;
+    if (e.kind === 'ExternalSubscribed') this.events.drop(e.name, entry.task as Task<Json>);
+    if (e.kind === 'QueueSubscribed') this.queues.drop(e.queue, entry.task as Task<Json>);
+    if (this.replaying || this.closed) return;
+    this.appendEvent({ kind: 'ScheduleCancelled', targetEventId: eventId, reason });
+    if (e.kind === 'ActivityScheduled' || e.kind === 'LlmRequested') this.turn.cancelledWork.push(eventId);
+    else if (e.kind === 'TimerCreated') this.turn.cancelledTimers.push(eventId);
+    else if (e.kind === 'SubOrchestrationScheduled') {
+      this.turn.messages.push({
+        message: { kind: 'CancelInstance', instanceId: e.instanceId, reason: `cancelled by its parent ${this.instanceId}: ${reason}` },
+      });
     }
   }
 
@@ -551,11 +588,6 @@ export class Replayer implements ContextEngine {
     return event;
   }
 
-  private externalSlot(name: string) {
-    let slot = this.external.get(name);
-    if (!slot) this.external.set(name, (slot = { events: [], waiters: [] }));
-    return slot;
-  }
 }
 
 const VERSIONING_HINT =
@@ -563,7 +595,7 @@ const VERSIONING_HINT =
   'the new code under a new version (registerOrchestration(name, fn, { version })) and let running instances finish.';
 
 function emptyTurn(): TurnOutput {
-  return { newEvents: [], workItems: [], messages: [], outcome: null, customStatus: undefined };
+  return { newEvents: [], workItems: [], messages: [], cancelledWork: [], cancelledTimers: [], outcome: null, customStatus: undefined };
 }
 
 /** A completion kind without a case above is a compile error here. */

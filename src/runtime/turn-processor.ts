@@ -2,7 +2,7 @@
  * One orchestration turn: turn the locked messages into history events (dropping duplicates
  * and stale completions), replay the code, and build the commit the store applies atomically.
  */
-import { PoisonMessageError, toErrorDetails } from './errors.js';
+import { NondeterminismError, PoisonMessageError, toErrorDetails } from './errors.js';
 import type { ExecutionCache } from './execution-cache.js';
 import {
   isTerminalEvent,
@@ -11,12 +11,12 @@ import {
   type NewHistoryEvent,
   type OrchestrationStarted,
 } from './history.js';
-import type { OrchestratorMessage } from './messages.js';
+import type { CompletionMessage, OrchestratorMessage } from './messages.js';
 import { DEFAULT_VERSION, type OrchestrationRegistry } from './registry.js';
 import { HistoryIndex } from './history-index.js';
 import { scheduleKindCompletedBy } from './event-kinds.js';
 import type { ToolDefinition } from '../tools/registry.js';
-import { Replayer, type TurnOutcome } from './replay-engine.js';
+import { Replayer, type TurnOutcome, type TurnOutput } from './replay-engine.js';
 import { TERMINAL_STATUSES, type InstanceUpdate, type OrchestrationItem, type TurnCommit } from '../store/store.js';
 
 export interface TurnProcessorOptions {
@@ -74,6 +74,7 @@ export class TurnProcessor {
       const started = this.startEvent(builder, canMsg, executionId);
       if ('unknown' in started) return this.failStart(item, builder, started.unknown, executionId);
       for (const e of canMsg.carriedEvents) builder.add({ kind: 'ExternalEvent', name: e.name, data: e.data });
+      for (const e of canMsg.carriedQueueEvents ?? []) builder.add({ kind: 'QueueEventDelivered', queue: e.queue, data: e.data });
     } else if (persisted.length === 0) {
       const start = item.messages.map((m) => m.message).find((m) => m.kind === 'StartOrchestration');
       if (!start) return consumeOnly(); // messages for an instance that never started: nothing can use them
@@ -85,11 +86,15 @@ export class TurnProcessor {
       return consumeOnly();
     }
 
-    builder.addMessages(item.messages.map((m) => m.message), executionId);
+    const corrupt = builder.addMessages(item.messages.map((m) => m.message), executionId);
     const newEvents = builder.events;
+    const started = (persisted[0] ?? newEvents[0]) as OrchestrationStarted;
+    if (corrupt) {
+      cached?.close();
+      return this.fail(item, builder, executionId, started, toErrorDetails(corrupt));
+    }
     if (newEvents.length === 0) return consumeOnly();
 
-    const started = (persisted[0] ?? newEvents[0]) as OrchestrationStarted;
     let registered;
     try {
       registered = this.opts.orchestrations.resolve(started.name, started.version);
@@ -127,8 +132,7 @@ export class TurnProcessor {
           ...(customStatus !== undefined ? { customStatus } : {}),
           ...(started.parentInstanceId ? { parentInstanceId: started.parentInstanceId } : {}),
         },
-        workItems: out.workItems,
-        orchestratorMessages: out.messages,
+        ...withoutCancelled(out),
       },
       keep: out.outcome ? undefined : replayer,
     };
@@ -221,6 +225,26 @@ export class TurnProcessor {
   }
 }
 
+/**
+ * Work and messages of the turn, less what the code cancelled in the same turn (never
+ * enqueued); cancellations of earlier work go to the store to delete.
+ */
+function withoutCancelled(out: TurnOutput): Pick<TurnCommit, 'workItems' | 'orchestratorMessages' | 'cancelledWork' | 'cancelledTimers'> {
+  if (!out.cancelledWork.length && !out.cancelledTimers.length) return { workItems: out.workItems, orchestratorMessages: out.messages };
+  const work = new Set(out.cancelledWork);
+  const timers = new Set(out.cancelledTimers);
+  const workItems = out.workItems.filter((w) => !work.has(w.eventId));
+  const orchestratorMessages = out.messages.filter((m) => !(m.message.kind === 'TimerFired' && timers.has(m.message.sourceEventId)));
+  const newWork = new Set(out.workItems.map((w) => w.eventId));
+  const newTimers = new Set(out.messages.flatMap((m) => (m.message.kind === 'TimerFired' ? [m.message.sourceEventId] : [])));
+  return {
+    workItems,
+    orchestratorMessages,
+    cancelledWork: out.cancelledWork.filter((id) => !newWork.has(id)),
+    cancelledTimers: out.cancelledTimers.filter((id) => !newTimers.has(id)),
+  };
+}
+
 function statusOf(outcome: TurnOutcome | null): Pick<InstanceUpdate, 'status' | 'output' | 'error'> {
   if (!outcome || outcome.kind === 'continuedAsNew') return { status: 'Running' };
   if (outcome.kind === 'completed') return { status: 'Completed', output: outcome.output };
@@ -262,7 +286,13 @@ class EventBuilder {
     return event;
   }
 
-  addMessages(messages: OrchestratorMessage[], executionId: number): void {
+  /**
+   * Turns messages into events. Returns a NondeterminismError when a completion cannot belong
+   * to this history (an id never scheduled, or a schedule of another kind): evidence of a
+   * corrupted history or store. Legitimately late completions are dropped: of a previous
+   * execution, of a schedule the code cancelled (a race loser), or a duplicate.
+   */
+  addMessages(messages: OrchestratorMessage[], executionId: number): NondeterminismError | null {
     for (const m of messages) {
       switch (m.kind) {
         case 'StartOrchestration':
@@ -271,17 +301,34 @@ class EventBuilder {
         case 'ExternalEvent':
           this.add({ kind: 'ExternalEvent', name: m.name, data: m.data });
           break;
+        case 'QueueEvent':
+          this.add({ kind: 'QueueEventDelivered', queue: m.queue, data: m.data });
+          break;
         case 'CancelInstance':
           if (!this.index.cancelRequested) this.add({ kind: 'OrchestrationCancelRequested', reason: m.reason });
           break;
         default: {
-          // A completion: it must belong to this execution, match its schedule, and be the first.
-          if (m.executionId !== executionId || this.index.isCompleted(m.sourceEventId)) break;
-          if (this.index.scheduleKind(m.sourceEventId) !== scheduleKindCompletedBy(m.kind)) break;
-          const { instanceId: _i, executionId: _e, ...fields } = m;
-          this.add(fields as NewHistoryEvent);
+          const corrupt = this.addCompletion(m, executionId);
+          if (corrupt) return corrupt;
         }
       }
     }
+    return null;
+  }
+
+  private addCompletion(m: CompletionMessage, executionId: number): NondeterminismError | null {
+    if (m.executionId !== executionId || this.index.isCompleted(m.sourceEventId) || this.index.isCancelled(m.sourceEventId)) return null;
+    const scheduled = this.index.scheduleKind(m.sourceEventId);
+    const expected = scheduleKindCompletedBy(m.kind);
+    if (scheduled !== expected) {
+      return new NondeterminismError(
+        `History of instance ${m.instanceId} (execution ${executionId}) received ${m.kind} for event #${m.sourceEventId}, ` +
+          (scheduled === undefined ? 'which this execution never scheduled' : `which is ${scheduled}, not ${expected}`) +
+          '. The history or the store is corrupted (or another program wrote to it); the instance was failed to protect its data.',
+      );
+    }
+    const { instanceId: _i, executionId: _e, ...fields } = m;
+    this.add(fields as NewHistoryEvent);
+    return null;
   }
 }

@@ -21,13 +21,55 @@ export interface TurnScope {
   report(err: Error): void;
 }
 
-const current = new AsyncLocalStorage<TurnScope>();
+/** The turn, and the cancellation group of the composite task whose code is running. */
+interface TurnContext {
+  scope: TurnScope;
+  group: CancelGroup | null;
+}
+
+const current = new AsyncLocalStorage<TurnContext>();
 let installed = false;
 
 /** Runs orchestration code (and everything it awaits) inside `scope`. */
 export function runInTurn<T>(scope: TurnScope, fn: () => T): T {
   if (!installed) install();
-  return current.run(scope, fn);
+  return current.run({ scope, group: null }, fn);
+}
+
+/**
+ * Cancellation of composite tasks (ctx.task, retries, LLM operations): every schedule slot
+ * claimed while a composite's code runs joins its group, so cancelling the composite (it
+ * lost a race) cancels what it was waiting on.
+ */
+export class CancelGroup {
+  private hooks: (() => void)[] = [];
+  private done = false;
+
+  constructor(parent: CancelGroup | null) {
+    parent?.add(() => this.cancel());
+  }
+
+  add(hook: () => void): void {
+    if (this.done) hook();
+    else this.hooks.push(hook);
+  }
+
+  cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const h of this.hooks.splice(0)) h();
+  }
+}
+
+/** The group of the composite task whose code is running now (null at top level). */
+export function currentGroup(): CancelGroup | null {
+  return current.getStore()?.group ?? null;
+}
+
+/** Runs `fn` (and everything it awaits) as part of `group`. */
+export function runInGroup<T>(group: CancelGroup, fn: () => T): T {
+  const c = current.getStore();
+  return c ? current.run({ scope: c.scope, group }, fn) : fn();
 }
 
 const ALTERNATIVE = 'await ctx.scheduleTimer(ms) for a durable delay, and ctx.race(...) of ctx tasks for timeouts';
@@ -48,7 +90,7 @@ function install(): void {
 
 function guard(name: string, original: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
   const wrapped = function (this: unknown, ...args: unknown[]) {
-    const scope = current.getStore();
+    const scope = current.getStore()?.scope;
     if (scope) {
       const err = new NonDurableAwaitError(
         `${scope.where()}: ${name}() was called in orchestration code. A plain timer is not durable: ` +

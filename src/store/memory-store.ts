@@ -139,6 +139,7 @@ export class MemoryStore implements Store {
     this.instanceLocks.delete(instanceId);
     for (const w of commit.workItems) this.pushWork(w, now);
     for (const { message, visibleAtMs } of commit.orchestratorMessages) this.pushMessage(message, visibleAtMs ?? now);
+    this.removeCancelled(instanceId, commit);
     this.listeners.notifyQueuesOf(commit.workItems);
     if (commit.orchestratorMessages.length) this.notify('orchestrator');
   }
@@ -292,6 +293,21 @@ export class MemoryStore implements Store {
     if (!lock) return;
     for (const q of this.orchestratorQueue) if (q.lockToken === lock.token) q.lockToken = null;
     this.instanceLocks.delete(instanceId);
+  }
+
+  /** The work and timers of schedules the turn cancelled (race losers). */
+  private removeCancelled(instanceId: string, commit: TurnCommit): void {
+    const work = new Set(commit.cancelledWork ?? []);
+    const timers = new Set(commit.cancelledTimers ?? []);
+    if (work.size) {
+      this.removeWhere(this.workQueue, (q) => q.item.instanceId === instanceId && q.item.executionId === commit.executionId && work.has(q.item.eventId));
+    }
+    if (timers.size) {
+      this.removeWhere(this.orchestratorQueue, (q) => {
+        const m = q.message;
+        return m.instanceId === instanceId && m.kind === 'TimerFired' && m.executionId === commit.executionId && timers.has(m.sourceEventId);
+      });
+    }
   }
 
   private removeWhere<T>(list: T[], predicate: (t: T) => boolean): void {

@@ -152,10 +152,52 @@ export class PostgresStore implements Store {
   }
 
   private async ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockUntil: number): Promise<Row> {
+    if (!commit.cancelledWork?.length && !commit.cancelledTimers?.length) return this.ackTurnWith((sql, p) => this.q(sql, p), lockToken, commit, lockWork, lockUntil);
+    // Rare: the turn cancelled earlier work (race losers). Commit and delete in one transaction.
+    const client = await this.pool!.connect();
+    try {
+      await client.query('BEGIN');
+      const row = await this.ackTurnWith((sql, p) => client.query(sql, p), lockToken, commit, lockWork, lockUntil);
+      await this.deleteCancelled(client, row.o_instance as string, commit);
+      await client.query('COMMIT');
+      return row;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release?.();
+    }
+  }
+
+  /** The work and timers of schedules the turn cancelled; JSON is read here, which is fine for a rare path. */
+  private async deleteCancelled(client: { query: (sql: string, p?: unknown[]) => Promise<unknown> }, instanceId: string, commit: TurnCommit): Promise<void> {
+    if (commit.cancelledWork?.length) {
+      await client.query(
+        `DELETE FROM ${this.s}.work_queue WHERE (item::jsonb->>'instanceId') = $1 AND (item::jsonb->>'executionId')::int = $2
+           AND (item::jsonb->>'eventId')::int = ANY($3::int[])`,
+        [instanceId, commit.executionId, commit.cancelledWork],
+      );
+    }
+    if (commit.cancelledTimers?.length) {
+      await client.query(
+        `DELETE FROM ${this.s}.orchestrator_queue WHERE instance_id = $1 AND (message::jsonb->>'kind') = 'TimerFired'
+           AND (message::jsonb->>'executionId')::int = $2 AND (message::jsonb->>'sourceEventId')::int = ANY($3::int[])`,
+        [instanceId, commit.executionId, commit.cancelledTimers],
+      );
+    }
+  }
+
+  private async ackTurnWith(
+    query: (sql: string, params: unknown[]) => Promise<{ rows: Row[] }>,
+    lockToken: string,
+    commit: TurnCommit,
+    lockWork: number,
+    lockUntil: number,
+  ): Promise<Row> {
     const i = instanceColumns(commit.instance);
     let r;
     try {
-      r = await this.q(`SELECT * FROM ${this.s}.ack_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, [
+      r = await query(`SELECT * FROM ${this.s}.ack_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, [
         lockToken,
         Date.now(),
         commit.executionId,

@@ -153,11 +153,27 @@ export class SqliteStore implements Store {
         }
       }
       for (const { message, visibleAtMs } of commit.orchestratorMessages) this.insertMessage(message, visibleAtMs ?? now);
+      this.deleteCancelled(instanceId, commit);
     });
     // Wake other workers only for work this one did not take.
     if (commit.workItems.length > taken.length) this.listeners.notifyQueuesOf(commit.workItems);
     if (commit.orchestratorMessages.length) this.notify('orchestrator');
     return taken;
+  }
+
+  /** The work and timers of schedules the turn cancelled (race losers). Rare: JSON is read here. */
+  private deleteCancelled(instanceId: string, commit: TurnCommit): void {
+    for (const eventId of commit.cancelledWork ?? []) {
+      this.stmt(
+        `DELETE FROM work_queue WHERE json_extract(item, '$.instanceId') = ? AND json_extract(item, '$.executionId') = ? AND json_extract(item, '$.eventId') = ?`,
+      ).run(instanceId, commit.executionId, eventId);
+    }
+    for (const eventId of commit.cancelledTimers ?? []) {
+      this.stmt(
+        `DELETE FROM orchestrator_queue WHERE instance_id = ? AND json_extract(message, '$.kind') = 'TimerFired'
+           AND json_extract(message, '$.executionId') = ? AND json_extract(message, '$.sourceEventId') = ?`,
+      ).run(instanceId, commit.executionId, eventId);
+    }
   }
 
   /** A duplicate event id fails the whole turn (the transaction rolls back). */

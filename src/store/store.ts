@@ -97,6 +97,14 @@ export interface TurnCommit {
   instance: InstanceUpdate;
   workItems: WorkItem[];
   orchestratorMessages: { message: OrchestratorMessage; visibleAtMs?: number }[];
+  /**
+   * Event ids (of `executionId`) of activity and LLM schedules the code cancelled (race
+   * losers): delete their work items, queued or locked, so they do not start, and a worker
+   * running one loses its lease and sees its signal fire.
+   */
+  cancelledWork?: number[];
+  /** Event ids (of `executionId`) of timers the code cancelled: delete their TimerFired messages. */
+  cancelledTimers?: number[];
 }
 
 export interface LockedWorkItem {

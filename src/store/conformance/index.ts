@@ -9,6 +9,7 @@
  */
 import { describe } from 'vitest';
 import type { Store } from '../store.js';
+import { cancellationCases } from './cancellation.js';
 import { concurrencyCases } from './concurrency.js';
 import { delayedMessageCases, delayedWorkCases } from './delayed-visibility.js';
 import { fetchOnAckCases } from './fetch-on-ack.js';
@@ -32,6 +33,7 @@ export interface ConformanceOptions {
 const SECTIONS: [heading: string, cases: ((kit: StoreKit) => void)[]][] = [
   ['instances', [instanceCases]],
   ['orchestrator queue', [orchestratorFetchCases, turnCommitCases, orchestrationLeaseCases, delayedMessageCases]],
+  ['cancelled schedules', [cancellationCases]],
   ['attempts and poison counting', [attemptCases]],
   ['continue-as-new executions', [executionHistoryCases]],
   ['work queue', [workQueueCases, workItemLeaseCases, delayedWorkCases]],
