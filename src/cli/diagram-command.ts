@@ -4,8 +4,9 @@
  * compares with a git ref (`--diff`). Explicit flags beat the package.json "duroxide" block,
  * which beats the defaults.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { writeAtomic } from '../diagram/atomic-write.js';
 import type { DiagramOptions } from '../diagram/diagram-options.js';
 import { DiagramProject, type GeneratedDiagram } from '../diagram/generate-diagrams.js';
 import type { FlowGraphDocument, OrchestrationFlow } from '../diagram/flow-graph.js';
@@ -164,7 +165,7 @@ function embed(file: string, diagrams: GeneratedDiagram[], err: Out): void {
     }
     return `${open}\n\`\`\`${formatSpec(d.format).fence}\n${d.diagram.trimEnd()}\n\`\`\`\n${close}`;
   });
-  if (updated !== text) writeFileSync(file, updated);
+  if (updated !== text) writeAtomic(file, updated);
 }
 
 async function preview(project: DiagramProject, diagrams: GeneratedDiagram[], out: Out): Promise<void> {

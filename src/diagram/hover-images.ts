@@ -18,7 +18,7 @@ const HASH_COMMENT = /<!-- duroxide:diagram-hash=([0-9a-f]{64}) -->/;
 const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** SVG markup of a diagram, or null when the renderer it needs is not installed. */
-async function renderSvg(d: GeneratedDiagram): Promise<string | null> {
+export async function renderSvg(d: GeneratedDiagram): Promise<string | null> {
   if (d.format === 'dot') return renderDotSvg(d.diagram);
   if (d.format === 'plantuml') {
     if (!hasPlantUml()) return null;

@@ -3,12 +3,15 @@
  * which beats defaults; --check tells missing from stale and repeats the flags to run; an
  * unknown --name fails in every mode; --dts writes the hover declarations; several formats.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
+import { chromiumAvailable, CHROMIUM_PATH } from '../../src/diagram/browser-render.js';
 import { makeProject } from '../diagram/diagram-project.js';
+import { requireTool } from '../support/required-tool.js';
 
 afterAll(() => stopMermaidValidator());
 
@@ -88,5 +91,20 @@ describe('duroxide-llm diagram', () => {
     expect((await cli(root, '--dts')).code).toBe(0);
     expect(readFileSync(join(root, 'src/duroxide-diagrams.d.ts'), 'utf8')).toContain("declare module '~duroxide/diagrams/order-saga'");
     expect(readFileSync(join(root, 'src/duroxide-diagrams.hover.d.ts'), 'utf8')).toContain('interface OrderSaga {}');
+  });
+});
+
+describe('duroxide-llm diagram --preview', { timeout: 120_000 }, () => {
+  it('renders DOT to SVG with Graphviz and mermaid to SVG and PNG with Chromium', async (ctx) => {
+    requireTool(ctx, 'Graphviz `dot`', spawnSync('dot', ['-V']).status === 0, 'apt-get install graphviz');
+    requireTool(ctx, 'Chromium', chromiumAvailable(), `nothing at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+    const root = withPackageBlock({ llm: 'off' });
+    const dot = await cli(root, '--preview', '--format', 'dot', '--name', 'OrderSaga');
+    expect(dot.code).toBe(0);
+    expect(readFileSync(join(root, 'docs/diagrams/order-saga.svg'), 'utf8')).toContain('Reserve inventory');
+    const mermaid = await cli(root, '--preview', '--name', 'OrderSaga');
+    expect(mermaid.code).toBe(0);
+    expect(readFileSync(join(root, 'docs/diagrams/order-saga.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(join(root, 'docs/diagrams/order-saga.svg'), 'utf8')).toContain('<svg');
   });
 });
