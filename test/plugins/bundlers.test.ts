@@ -61,6 +61,17 @@ describe('bundler plugins', { timeout: 120_000 }, () => {
     await bundle.close();
   });
 
+  it('rollup serves every format of a build with several (formats: mermaid, dot)', async () => {
+    const { rollup } = await import('rollup');
+    const root = makeProject(['order-saga.ts'], { 'src/main.js': "import saga, { diagrams, format } from '~duroxide/diagrams/order-saga';\nconsole.log(saga, diagrams.dot, format);\n" });
+    const bundle = await rollup({ input: join(root, 'src/main.js'), plugins: [rollupPlugin({ ...opts(root), formats: ['mermaid', 'dot'] })], onwarn: () => {} });
+    const { output } = await bundle.generate({ format: 'es' });
+    const code = output.map((c) => ('code' in c ? c.code : '')).join('\n');
+    expect(code).toContain('flowchart TD');
+    expect(code).toContain('digraph \\"OrderSaga\\"');
+    await bundle.close();
+  });
+
   it('rolldown builds diagram modules', async () => {
     const { rolldown } = await import('rolldown');
     const root = project();
