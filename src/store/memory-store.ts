@@ -8,7 +8,7 @@ import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
 import { InstanceAlreadyExistsError, LockLostError, StoreError } from './errors.js';
 import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
-import type { DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
+import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
 
 interface QueuedOrchestratorMessage {
@@ -144,11 +144,15 @@ export class MemoryStore implements Store {
     if (commit.orchestratorMessages.length) this.notify('orchestrator');
   }
 
-  async abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+  async abandonOrchestrationItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
     const [instanceId, lock] = this.requireInstanceLock(lockToken);
     const visibleAtMs = Date.now() + (opts?.delayMs ?? 0);
     const ids = new Set(lock.messageIds);
-    for (const q of this.orchestratorQueue) if (ids.has(q.id)) q.visibleAtMs = Math.max(q.visibleAtMs, visibleAtMs);
+    for (const q of this.orchestratorQueue) {
+      if (!ids.has(q.id)) continue;
+      q.visibleAtMs = Math.max(q.visibleAtMs, visibleAtMs);
+      if (opts?.countAttempt === false) q.attempt = Math.max(0, q.attempt - 1);
+    }
     this.releaseInstanceLock(instanceId);
   }
 
@@ -176,8 +180,9 @@ export class MemoryStore implements Store {
     }
   }
 
-  async abandonWorkItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+  async abandonWorkItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
     const w = this.requireWorkLock(lockToken);
+    if (opts?.countAttempt === false) w.attempt = Math.max(0, w.attempt - 1);
     w.lockToken = null;
     w.lockedUntilMs = 0;
     w.visibleAtMs = Date.now() + (opts?.delayMs ?? 0);

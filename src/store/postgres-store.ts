@@ -18,7 +18,7 @@ import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
 import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-query.js';
 import { eventsFromRows, instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
-import type { DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
+import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
 
 export interface PostgresStoreOptions {
@@ -229,14 +229,15 @@ export class PostgresStore implements Store {
     return r.rows[0];
   }
 
-  async abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+  async abandonOrchestrationItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
     const now = Date.now();
     const r = await this.q(
       `WITH lock AS (DELETE FROM ${this.s}.instance_locks WHERE lock_token = $1 AND locked_until > $2 RETURNING instance_id),
-       upd AS (UPDATE ${this.s}.orchestrator_queue SET lock_token = NULL, visible_at = GREATEST(visible_at, $3)
+       upd AS (UPDATE ${this.s}.orchestrator_queue SET lock_token = NULL, visible_at = GREATEST(visible_at, $3),
+                 attempt = GREATEST(0, attempt - $5::int)
                WHERE lock_token = $1 AND EXISTS (SELECT 1 FROM lock) RETURNING 1)
        SELECT (SELECT count(*) FROM lock) AS released, (SELECT count(*) FROM upd) AS n, pg_notify($4, 'orchestrator')`,
-      [lockToken, now, now + (opts?.delayMs ?? 0), this.channel],
+      [lockToken, now, now + (opts?.delayMs ?? 0), this.channel, opts?.countAttempt === false ? 1 : 0],
     );
     if (Number(r.rows[0].released) === 0) throw new LockLostError(lockToken, 'an orchestration item');
   }
@@ -293,11 +294,12 @@ export class PostgresStore implements Store {
     return row.o_ids ? this.toItem(row, token, opts) : null;
   }
 
-  async abandonWorkItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+  async abandonWorkItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
     const now = Date.now();
     const r = await this.q(
-      `UPDATE ${this.s}.work_queue SET lock_token = NULL, locked_until = 0, visible_at = $1 WHERE lock_token = $2 AND locked_until > $3`,
-      [now + (opts?.delayMs ?? 0), lockToken, now],
+      `UPDATE ${this.s}.work_queue SET lock_token = NULL, locked_until = 0, visible_at = $1, attempt = GREATEST(0, attempt - $4::int)
+       WHERE lock_token = $2 AND locked_until > $3`,
+      [now + (opts?.delayMs ?? 0), lockToken, now, opts?.countAttempt === false ? 1 : 0],
     );
     if (r.rowCount === 0) throw new LockLostError(lockToken, 'a work item');
   }

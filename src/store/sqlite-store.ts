@@ -20,7 +20,7 @@ import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-qu
 import { checkExistingFile, newerSchemaError } from './sqlite-file-check.js';
 import { APPLICATION_ID, FORMAT_MARKER, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 import { eventsFromRows, instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
-import type { DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
+import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
 
 export interface SqliteStoreOptions {
@@ -202,12 +202,13 @@ export class SqliteStore implements Store {
     ).run({ id: instanceId, executionId: commit.executionId, now, ...instanceColumns(commit.instance) });
   }
 
-  async abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+  async abandonOrchestrationItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
     const now = Date.now();
     this.tx(() => {
       this.requireInstanceLock(lockToken, now);
-      this.stmt(`UPDATE orchestrator_queue SET lock_token = NULL, visible_at = MAX(visible_at, ?) WHERE lock_token = ?`).run(
+      this.stmt(`UPDATE orchestrator_queue SET lock_token = NULL, visible_at = MAX(visible_at, ?), attempt = MAX(0, attempt - ?) WHERE lock_token = ?`).run(
         now + (opts?.delayMs ?? 0),
+        opts?.countAttempt === false ? 1 : 0,
         lockToken,
       );
       this.stmt(`DELETE FROM instance_locks WHERE lock_token = ?`).run(lockToken);
@@ -266,12 +267,12 @@ export class SqliteStore implements Store {
     return item;
   }
 
-  async abandonWorkItem(lockToken: string, opts?: { delayMs?: number }): Promise<void> {
+  async abandonWorkItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
     const now = Date.now();
     this.tx(() => {
       const updated = this.stmt(
-        `UPDATE work_queue SET lock_token = NULL, locked_until = 0, visible_at = ? WHERE lock_token = ? AND locked_until > ?`,
-      ).run(now + (opts?.delayMs ?? 0), lockToken, now);
+        `UPDATE work_queue SET lock_token = NULL, locked_until = 0, visible_at = ?, attempt = MAX(0, attempt - ?) WHERE lock_token = ? AND locked_until > ?`,
+      ).run(now + (opts?.delayMs ?? 0), opts?.countAttempt === false ? 1 : 0, lockToken, now);
       if (updated.changes === 0) throw new LockLostError(lockToken, 'a work item');
     });
   }

@@ -87,6 +87,13 @@ export interface InstanceUpdate {
   parentInstanceId?: string;
 }
 
+export interface AbandonOptions {
+  /** Visible again after this long (default 0). */
+  delayMs?: number;
+  /** False: take this delivery back out of the attempt count (default true). */
+  countAttempt?: boolean;
+}
+
 export interface TurnCommit {
   /**
    * The execution `historyDelta` belongs to. Greater than the instance's current execution
@@ -199,15 +206,19 @@ export interface Store {
    * Messages that arrived after the fetch stay queued.
    */
   ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void>;
-  /** Releases the lock; the messages become visible again after `delayMs`. */
-  abandonOrchestrationItem(lockToken: string, opts?: { delayMs?: number }): Promise<void>;
+  /**
+   * Releases the lock; the messages become visible again after `delayMs`. With
+   * `countAttempt: false` this delivery does not count toward poison (the runtime could not
+   * run it at all, e.g. it lacks the orchestration version: another runtime may have it).
+   */
+  abandonOrchestrationItem(lockToken: string, opts?: AbandonOptions): Promise<void>;
   renewOrchestrationLock(lockToken: string, lockMs: number): Promise<void>;
 
   // --- work queue ---
   fetchWorkItem(queue: WorkQueueName, lockMs: number): Promise<LockedWorkItem | null>;
   /** Atomically deletes the work item and enqueues its completion (if any). */
   ackWorkItem(lockToken: string, completion: OrchestratorMessage | null): Promise<void>;
-  abandonWorkItem(lockToken: string, opts?: { delayMs?: number }): Promise<void>;
+  abandonWorkItem(lockToken: string, opts?: AbandonOptions): Promise<void>;
   renewWorkItemLock(lockToken: string, lockMs: number): Promise<void>;
 
   // --- reads ---

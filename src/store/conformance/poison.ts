@@ -4,6 +4,19 @@ import { start, event, activity, sleep, LONG, SHORT } from './fixtures.js';
 import type { StoreKit } from './kit.js';
 
 export function attemptCases({ fresh, withStartedInstance, withFetchedStart }: StoreKit): void {
+  it('an abandon with countAttempt: false takes that delivery back out of the count', async () => {
+    const { s, item: one } = await withFetchedStart('a');
+    await s.abandonOrchestrationItem(one.lockToken, { countAttempt: false });
+    const again = (await s.fetchOrchestrationItem(LONG))!;
+    expect(again.attempt).toBe(1);
+    await s.abandonOrchestrationItem(again.lockToken, { countAttempt: false, delayMs: 0 });
+    await s.enqueueWorkItem(activity('a', 2));
+    const w = (await s.fetchWorkItem('activity', LONG))!;
+    await s.abandonWorkItem(w.lockToken, { countAttempt: false });
+    expect((await s.fetchWorkItem('activity', LONG))?.attempt).toBe(1);
+    expect((await s.fetchOrchestrationItem(LONG))?.attempt).toBe(1);
+  });
+
   it('attempt counts each lock of a message, starting at 1', async () => {
     const { s, item: one } = await withFetchedStart('a');
     expect(one.attempt).toBe(1);
