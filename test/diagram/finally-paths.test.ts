@@ -56,8 +56,8 @@ describe('finally on every exit', () => {
     expect(edges(lease, '!ok', 'recordAudit')).toEqual(['yes, continue']);
     expect(edges(lease, 'lease === "last"', 'recordAudit').sort()).toEqual(['no', 'yes, break']); // completion and break
     expect(edges(lease, 'verifyLease', 'recordAudit')).toEqual(['fails']);
-    expect(edges(lease, 'recordAudit', 'for each lease').sort()).toEqual(['repeat', 'then continue, continue']);
-    expect(edges(lease, 'recordAudit', 'notifyOwner')).toEqual(['then break, break']);
+    expect(edges(lease, 'recordAudit', 'for each lease').sort()).toEqual(['repeat', 'then continue']);
+    expect(edges(lease, 'recordAudit', 'notifyOwner')).toEqual(['then break']);
     expect(edges(lease, 'recordAudit', 'throw')).toEqual(['rethrow']);
   });
 
