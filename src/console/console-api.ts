@@ -186,11 +186,19 @@ export class ConsoleApi {
   }
 
   /** One execution's raw history, a page of it. */
-  async history(instanceId: string, opts: { executionId?: number; offset?: number; limit?: number } = {}): Promise<{ executionId: number; events: HistoryEvent[]; total: number }> {
+  async history(
+    instanceId: string,
+    opts: { executionId?: number; offset?: number; limit?: number; eventIds?: number[] } = {},
+  ): Promise<{ executionId: number; events: HistoryEvent[]; total: number }> {
     const info = await this.store.getInstance(instanceId);
     if (!info) throw new InstanceNotFound(instanceId);
     const executionId = opts.executionId ?? info.executionId;
-    const events = await this.store.readHistory(instanceId, executionId);
+    let events = await this.store.readHistory(instanceId, executionId);
+    if (opts.eventIds) {
+      // A step's events: its schedules and what completed them.
+      const ids = new Set(opts.eventIds);
+      events = events.filter((e) => ids.has(e.eventId) || ('sourceEventId' in e && ids.has(e.sourceEventId)));
+    }
     const offset = opts.offset ?? 0;
     return { executionId, events: events.slice(offset, opts.limit === undefined ? undefined : offset + opts.limit), total: events.length };
   }

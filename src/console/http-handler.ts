@@ -175,7 +175,16 @@ export class ConsoleHandler {
     }
     if (a === 'instances' && id && !sub) return json(200, await this.api.instance(id, { executionId: num(q.get('execution')) }));
     if (a === 'instances' && id && sub === 'history') {
-      return json(200, await this.api.history(id, { executionId: num(q.get('execution')), offset: num(q.get('offset')), limit: num(q.get('limit')) }));
+      const ids = q.get('ids');
+      return json(
+        200,
+        await this.api.history(id, {
+          executionId: num(q.get('execution')),
+          offset: num(q.get('offset')),
+          limit: num(q.get('limit')),
+          ...(ids ? { eventIds: ids.split(',').map((x) => num(x)!) } : {}),
+        }),
+      );
     }
     if (a === 'approvals' && !id) return json(200, { waits: await this.api.waits({ approvalsOnly: q.get('all') !== '1' }) });
     if (a === 'orchestrations' && !id) {

@@ -81,7 +81,7 @@ export function llmCalls(executions: { executionId: number; history: HistoryEven
         if (e.kind === 'LlmCompleted') {
           row.status = 'ok';
           row.model = e.model;
-          row.answer = e.raw ?? e.result;
+          row.answer = e.result;
         } else {
           row.status = 'failed';
           row.error = `${e.error.name}: ${e.error.message}`;
