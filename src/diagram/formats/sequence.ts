@@ -51,7 +51,7 @@ class SequenceWriter {
       this.step(n, depth);
       const next = this.next(cur);
       if (n.kind === 'loop') cur = this.loopBlock(n, next, depth, new Set([...stops, stop]));
-      else if (next.length > 1) cur = this.branches(n, next, depth, new Set([...stops, stop]));
+      else if (next.length > 1 || n.kind === 'fork') cur = this.branches(n, next, depth, new Set([...stops, stop]));
       else cur = next[0]?.to;
     }
   }
@@ -93,10 +93,12 @@ class SequenceWriter {
   }
 
   private branches(n: FlowNode, next: FlowEdge[], depth: number, stops: Set<string>): string {
-    const merge = this.ipdom.get(n.id) ?? EXIT;
+    let merge = this.ipdom.get(n.id) ?? EXIT;
+    // A fork's branches meet at its join (with one branch, fan-out, the next node is not it).
+    while (n.kind === 'fork' && merge !== EXIT && this.byId.get(merge)?.kind !== 'join') merge = this.ipdom.get(merge) ?? EXIT;
     const cond = n.kind === 'decision' ? esc(nodeText(n)) : '';
     if (n.kind === 'fork') {
-      this.open('par', esc(nodeText(n)), depth);
+      this.open('par', [nodeText(n), next[0]?.label].filter(Boolean).map((x) => esc(x!)).join(', '), depth);
       next.forEach((e, i) => {
         if (i > 0) this.line(`and ${esc(e.label ?? '')}`.trimEnd(), depth);
         this.region(e.to, merge, depth + 1, stops);
@@ -178,11 +180,28 @@ class SequenceWriter {
   }
 }
 
-/** Immediate post-dominators over the edges `keep` accepts; paths that end go to one exit. */
+/**
+ * Immediate post-dominators over the edges `keep` accepts; paths that end go to one exit. A node
+ * left without a way to the exit (a loop whose only way out was dropped) gets its edges back.
+ */
 function postDominators(flow: OrchestrationFlow, keep: (e: FlowEdge) => boolean): Map<string, string> {
   const ids = flow.graph.nodes.map((n) => n.id);
   const succ = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const e of flow.graph.edges) if (keep(e)) succ.get(e.from)?.push(e.to);
+  for (let pass = 0; pass < 3; pass++) {
+    const exits = new Set(ids.filter((id) => succ.get(id)!.length === 0));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const id of ids) {
+        if (exits.has(id) || !succ.get(id)!.some((s) => exits.has(s))) continue;
+        exits.add(id);
+        grew = true;
+      }
+    }
+    const stuck = ids.filter((id) => !exits.has(id));
+    if (!stuck.length) break;
+    for (const e of flow.graph.edges) if (stuck.includes(e.from) && !succ.get(e.from)!.includes(e.to)) succ.get(e.from)!.push(e.to);
+  }
   for (const id of ids) if (succ.get(id)!.length === 0) succ.get(id)!.push(EXIT);
   const all = new Set([...ids, EXIT]);
   const pdom = new Map<string, Set<string>>(ids.map((id) => [id, new Set(all)]));
