@@ -108,3 +108,16 @@ describe('duroxide-llm diagram --preview', { timeout: 120_000 }, () => {
     expect(readFileSync(join(root, 'docs/diagrams/order-saga.svg'), 'utf8')).toContain('<svg');
   });
 });
+
+it('prebuild recipe: on a fresh checkout with the generated files gitignored, `diagram --dts` lets tsc pass', async () => {
+  const ts = (await import('typescript')).default;
+  const root = withPackageBlock({ llm: 'off' });
+  writeFileSync(join(root, 'src/use.ts'), "import saga, { title, name } from '~duroxide/diagrams/order-saga';\nexport const all: string[] = [saga, title, name];\n");
+  const typecheck = () => {
+    const program = ts.createProgram([join(root, 'src/use.ts'), ...(existsSync(join(root, 'src/duroxide-diagrams.d.ts')) ? [join(root, 'src/duroxide-diagrams.d.ts')] : [])], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [] });
+    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  };
+  expect(typecheck().join('\n')).toContain("Cannot find module '~duroxide/diagrams/order-saga'");
+  expect((await cli(root, '--dts', '--llm', 'off')).code).toBe(0);
+  expect(typecheck()).toEqual([]);
+});
