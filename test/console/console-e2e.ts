@@ -122,7 +122,7 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
       expect(await card.textContent()).toContain('a reboot should clear it');
       await card.locator('[data-testid=approval-by]').fill('ana');
       await card.locator('[data-testid=approve]').click();
-      await card.locator('.sent').waitFor();
+      await page.locator(`[data-testid=decided][data-instance="${s.agent}"]`).waitFor();
       const navigations: string[] = [];
       watcher.on('framenavigated', (f) => navigations.push(f.url()));
       await watcher.waitForSelector('.instance[data-status=Completed]', { timeout: 20_000 });

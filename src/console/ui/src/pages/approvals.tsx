@@ -11,6 +11,7 @@ const NAME_KEY = 'duroxide-console-name';
 export function ApprovalsPage({ meta }: { meta: Meta }) {
   const [waits, setWaits] = useState<Wait[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [decided, setDecided] = useState<{ wait: Wait; verdict: string; by: string }[]>([]);
   useEffect(() => {
     const load = () => void get<{ waits: Wait[] }>('approvals?all=1').then((r) => setWaits(r.waits), (e: Error) => setError(e.message));
     load();
@@ -28,9 +29,18 @@ export function ApprovalsPage({ meta }: { meta: Meta }) {
       {waits && !approvals.length && <Empty>No agent action is waiting for approval.</Empty>}
       <div class="inbox" data-testid="inbox">
         {approvals.map((w) => (
-          <ApprovalCard key={`${w.instanceId}/${w.event}`} wait={w} meta={meta} showInstance />
+          <ApprovalCard key={`${w.instanceId}/${w.event}`} wait={w} meta={meta} showInstance onDecided={(verdict, by) => setDecided((d) => [{ wait: w, verdict, by }, ...d])} />
         ))}
       </div>
+      {decided.length > 0 && (
+        <div class="decided">
+          {decided.map((d) => (
+            <p key={`${d.wait.instanceId}/${d.wait.event}`} data-testid="decided" data-instance={d.wait.instanceId}>
+              ✓ {d.verdict} <b>{d.wait.approval?.tool}</b> ({d.wait.approval?.actionId}) on <a href={href.instance(d.wait.instanceId)}>{d.wait.instanceId}</a> by {d.by}
+            </p>
+          ))}
+        </div>
+      )}
       {others.length > 0 && (
         <>
           <h2>Other instances waiting on an event</h2>
@@ -64,7 +74,19 @@ export function ApprovalsPage({ meta }: { meta: Meta }) {
   );
 }
 
-export function ApprovalCard({ wait, meta, showInstance, onDone }: { wait: Wait; meta: Meta; showInstance?: boolean; onDone?: () => void }) {
+export function ApprovalCard({
+  wait,
+  meta,
+  showInstance,
+  onDone,
+  onDecided,
+}: {
+  wait: Wait;
+  meta: Meta;
+  showInstance?: boolean;
+  onDone?: () => void;
+  onDecided?: (verdict: string, by: string) => void;
+}) {
   const a = wait.approval!;
   const now = useNow();
   const [reason, setReason] = useState('');
@@ -77,6 +99,7 @@ export function ApprovalCard({ wait, meta, showInstance, onDone }: { wait: Wait;
     post(`instances/${enc(wait.instanceId)}/approvals/${enc(a.actionId)}`, { approved, reason: reason.trim() || undefined, decidedBy: by.trim() || 'console user' }).then(
       () => {
         setSent(approved ? 'Approved' : 'Rejected');
+        onDecided?.(approved ? 'Approved' : 'Rejected', by.trim() || 'console user');
         onDone?.();
       },
       (e: Error) => setError(e.message),
