@@ -8,8 +8,11 @@
 export interface DrawnNode {
   id: string;
   label: string;
-  /** `note`: free text or a junction, never a step and never "invented". */
-  role?: 'step' | 'note';
+  /**
+   * `note`: free text or a junction, never a step and never "invented". `answer`: a reply to the
+   * orchestration (a sequence diagram's return message): a step when it names one, else ignored.
+   */
+  role?: 'step' | 'note' | 'answer';
 }
 
 export interface DrawnGraph {
@@ -45,7 +48,7 @@ export class BlockGraph {
   }
 
   /** A drawn step (or note) after whatever came before. */
-  node(label: string, role: 'step' | 'note' = 'step'): void {
+  node(label: string, role: 'step' | 'note' | 'answer' = 'step'): void {
     const id = this.add(label, role);
     this.link(this.frontier, id);
     if (role === 'step') for (const b of this.stack) b.steps.push(id);
@@ -106,7 +109,7 @@ export class BlockGraph {
     return this.graph;
   }
 
-  private add(label: string, role: 'step' | 'note'): string {
+  private add(label: string, role: 'step' | 'note' | 'answer'): string {
     const id = `d${this.graph.nodes.length}`;
     this.graph.nodes.push({ id, label, role });
     return id;

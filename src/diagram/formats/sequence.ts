@@ -257,12 +257,16 @@ async function drawnGraph(text: string): Promise<DrawnGraph> {
   const read = await readMermaid(text);
   const b = new BlockGraph();
   if (read.kind !== 'sequence' || !('messages' in read)) return b.finish();
+  // The orchestration is the participant that sends the most; what others send it are answers.
+  const sent = new Map<string, number>();
+  for (const m of read.messages) if (m.from !== undefined && m.to !== undefined) sent.set(m.from, (sent.get(m.from) ?? 0) + 1);
+  const orchestration = [...sent].sort((a, b) => b[1] - a[1])[0]?.[0];
   for (const m of read.messages) {
     if (BLOCK[m.type]) b.open(BLOCK[m.type]);
     else if (BRANCH.has(m.type)) b.branch(m.text);
     else if (CLOSE.has(m.type)) b.close();
     else if (m.type === NOTE) b.node(m.text, 'note');
-    else if (m.from !== undefined && m.to !== undefined) b.node(m.text);
+    else if (m.from !== undefined && m.to !== undefined) b.node(m.text, m.to === orchestration && m.from !== orchestration ? 'answer' : 'step');
   }
   return b.finish();
 }
