@@ -103,7 +103,10 @@ function mapEvents(graph: FlowGraph, file: string | undefined, schedules: Schedu
     let node: FlowNode | undefined;
     if (site && sameFile(site.file, file)) {
       const here = steps.filter((n) => n.kind === kind && n.line === site.line);
-      node = here.find((n) => n.name === name) ?? (here.length === 1 ? here[0] : undefined);
+      const named = here.filter((n) => n.name === name);
+      const pool = named.length ? named : here.length === 1 ? here : [];
+      // One source line drawn as several nodes (a helper inlined at each call): the next one in flow order.
+      node = pool.length > 1 ? (pool.find((n) => (order.get(n.id) ?? 0) > lastIndex) ?? pool[0]) : pool[0];
       if (node) bySite++;
       else if (anySite) {
         unmapped.push(e.eventId); // a ctx call the diagram does not draw (e.g. an activity's timeout timer)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleApi } from '../../src/console/console-api.js';
+import { overlayRun } from '../../src/console/overlay.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { runScenario, startScenarioRuntime, waitFor, XSS, type Scenario } from './scenario.js';
@@ -70,6 +71,29 @@ describe('one instance with its diagram overlay', () => {
     const d = await api.instance(s.fanOut);
     const resize = d.diagram!.graph.nodes.find((n) => n.name === 'resize')!;
     expect(d.overlay!.nodes[resize.id]).toMatchObject({ state: 'done', count: 3 });
+  });
+
+  it('maps a helper called twice, a loop and a try/catch compensation exactly', async () => {
+    const d = await api.instance(s.closure);
+    const nodes = d.diagram!.graph.nodes.filter((n) => n.name);
+    const run = (name: string) => nodes.filter((n) => n.name === name).map((n) => [d.overlay!.nodes[n.id].state, d.overlay!.nodes[n.id].count]);
+    expect(run('notify')).toEqual([
+      ['done', 1],
+      ['done', 1],
+    ]);
+    expect(run('tick')).toEqual([['done', 3]]);
+    expect(run('charge')).toEqual([['failed', 1]]);
+    expect(run('reimburse')).toEqual([['done', 1]]);
+    expect(d.overlay!.matchedBy).toBe('site');
+  });
+
+  it('falls back to name and order for histories recorded without code sites', async () => {
+    const d = await api.instance(s.completed);
+    const bare = (await api.store.readHistory(s.completed)).map((e) => ({ ...e, site: undefined }));
+    const o = overlayRun(d.diagram!.graph, d.diagram!.file, bare);
+    expect(o.matchedBy).toBe('name');
+    const byName = Object.fromEntries(d.diagram!.graph.nodes.filter((n) => n.name).map((n) => [n.name, o.nodes[n.id].state]));
+    expect(byName).toMatchObject({ validate: 'done', shipStandard: 'done', shipExpress: 'not_taken', charge: 'done' });
   });
 
   it('highlights the step an instance waits on, and shows a race loser as cancelled', async () => {
