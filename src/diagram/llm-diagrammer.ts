@@ -7,7 +7,7 @@
  */
 import type { LlmProvider } from '../llm/provider.js';
 import { validateDiagram } from './diagram-validation.js';
-import type { OrchestrationFlow } from './flow-graph.js';
+import type { FlowNode, OrchestrationFlow } from './flow-graph.js';
 import { formatSpec, type DiagramFormat } from './formats/index.js';
 
 export interface DiagramResult {
@@ -16,6 +16,8 @@ export interface DiagramResult {
   warnings: string[];
   llmCalls: number;
 }
+
+const STEP_KINDS: FlowNode['kind'][] = ['activity', 'llm', 'timer', 'event', 'sub_orchestration'];
 
 export function diagramPrompt(flow: OrchestrationFlow, format: DiagramFormat): string {
   const ir = { name: flow.name, title: flow.title, description: flow.description, graph: { nodes: flow.graph.nodes.map(({ line: _l, ...n }) => n), edges: flow.graph.edges } };
@@ -35,7 +37,8 @@ export function maskLiterals(flow: OrchestrationFlow): { masked: OrchestrationFl
       const i = literals.indexOf(lit);
       return `__LIT${(i >= 0 ? i : literals.push(lit) - 1) + 1}__`;
     });
-  const nodes = flow.graph.nodes.map((n) => (n.kind === 'decision' && n.label ? { ...n, label: mask(n.label)! } : n));
+  // Steps are labelled with names and decorator labels; decisions and loops may quote literals.
+  const nodes = flow.graph.nodes.map((n) => (STEP_KINDS.includes(n.kind) || !n.label ? n : { ...n, label: mask(n.label)! }));
   const edges = flow.graph.edges.map((e) => (e.label ? { ...e, label: mask(e.label)! } : e));
   const masked = { ...flow, graph: { nodes, edges } };
   const unmask = (text: string, format: DiagramFormat) =>

@@ -116,3 +116,30 @@ describe('structure the diagram may phrase its own way', () => {
     expect(await errorsOf(ok.replace('big -->|no| ship', 'big -->|no| ship\n  ship --> m[Send marketing email]'), 'mermaid')).toEqual(['invented step "Send marketing email" (not in the orchestration)']);
   });
 });
+
+describe('literal placeholders', () => {
+  it('mask the literals of decisions, loops and edges, and only those, and come back escaped for the format', async () => {
+    const { maskLiterals } = await import('../../src/diagram/llm-diagrammer.js');
+    const flow: OrchestrationFlow = {
+      name: 'Poll',
+      file: 'x.ts',
+      graph: {
+        nodes: [
+          { id: 'start', kind: 'start', label: 'Start' },
+          { id: 'n1', kind: 'loop', label: 'while status !== "done"' },
+          { id: 'n2', kind: 'activity', name: 'check', label: 'Check "inbox"' },
+          { id: 'n3', kind: 'decision', label: 'status === "done"' },
+        ],
+        edges: [{ from: 'n3', to: 'n1', label: 'case "done"' }],
+      },
+    };
+    const { masked, unmask } = maskLiterals(flow);
+    const sent = JSON.stringify(masked);
+    expect(sent).not.toContain('done');
+    expect(sent).toContain('Check \\"inbox\\"'); // a decorator label is the author's, for diagrams
+    expect(masked.graph.nodes[1].label).toBe('while status !== __LIT1__');
+    expect(masked.graph.edges[0].label).toBe('case __LIT1__');
+    expect(unmask('n1{"status === __LIT1__"}', 'mermaid')).toBe('n1{"status === #quot;done#quot;"}');
+    expect(unmask('n1 [label="status === __LIT1__"]', 'dot')).toBe('n1 [label="status === \\"done\\""]');
+  });
+});
