@@ -18,6 +18,8 @@ export interface DrawnNode {
 export interface DrawnGraph {
   nodes: DrawnNode[];
   edges: { from: string; to: string }[];
+  /** Other readings of the same text; the diagram passes when one of them does. */
+  alternatives?: DrawnGraph[];
 }
 
 export type BlockKind = 'alt' | 'opt' | 'loop' | 'par' | 'critical' | 'break' | 'group' | 'repeat';
@@ -43,7 +45,12 @@ export class BlockGraph {
   private frontier: string[] = [];
   private readonly stack: Block[] = [];
 
-  constructor() {
+  /**
+   * `failureAware`: an `else ... fails` is entered from every step of the branch before it (the
+   * try body inside the alt). Without, it is a plain alternative — the reading of diagrams that
+   * call the step first and then branch on its outcome (`alt success` / `else Payment Failed`).
+   */
+  constructor(private readonly failureAware = true) {
     this.frontier = [this.add('', 'note')];
   }
 
@@ -68,7 +75,7 @@ export class BlockGraph {
     if (!b) return;
     b.ends.push(...this.frontier);
     b.branches++;
-    const failure = b.kind === 'critical' || FAILURE.test(label);
+    const failure = this.failureAware && (b.kind === 'critical' || FAILURE.test(label));
     if (!failure) b.tried = [];
     b.tried.push(...b.steps.filter((s) => !b.tried.includes(s)));
     b.steps = [];

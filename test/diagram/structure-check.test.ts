@@ -117,6 +117,48 @@ describe('structure the diagram may phrase its own way', () => {
   });
 });
 
+describe("the seed's own sequence style", () => {
+  it('calls the step, then alt success / else Payment Failed with the compensating calls; replies are not steps', async () => {
+    const seed = `sequenceDiagram
+  participant Client
+  participant Orchestrator
+  participant Inventory
+  participant Payment
+  participant Shipping
+  Client->>Orchestrator: Start order
+  Orchestrator->>Inventory: Reserve inventory
+  Inventory-->>Orchestrator: Reserved
+  Orchestrator->>Payment: Charge card
+  alt Payment Success
+    Payment-->>Orchestrator: Charged
+    opt order.total > 1000
+      par first wins
+        Client-->>Orchestrator: managerApproval
+      and
+        Orchestrator->>Orchestrator: wait 24h
+      end
+      opt expired
+        break
+          Orchestrator-->>Client: expired
+        end
+      end
+    end
+    Orchestrator->>Shipping: shipOrder
+    Shipping-->>Orchestrator: Shipped
+    Orchestrator-->>Client: Order complete
+  else Payment Failed
+    Payment-->>Orchestrator: Failed
+    Orchestrator->>Inventory: Release inventory
+    Orchestrator-->>Client: Order failed
+  end
+`;
+    expect(await errorsOf(seed, 'sequence')).toEqual([]);
+    // Shipping before charging reverses the IR: rejected in either reading.
+    const reversed = seed.replace('Orchestrator->>Payment: Charge card\n', '').replace('    Orchestrator->>Shipping: shipOrder\n', '    Orchestrator->>Shipping: shipOrder\n    Orchestrator->>Payment: Charge card\n');
+    expect(await errorsOf(reversed, 'sequence')).not.toEqual([]);
+  });
+});
+
 describe('literal placeholders', () => {
   it('mask the literals of decisions, loops and edges, and only those, and come back escaped for the format', async () => {
     const { maskLiterals } = await import('../../src/diagram/llm-diagrammer.js');

@@ -252,23 +252,33 @@ const BRANCH = new Set([13, 20, 28]);
 const CLOSE = new Set([11, 14, 16, 21, 23, 29, 31]);
 const NOTE = 2;
 
-/** Messages become steps, blocks become arrows (see BlockGraph). */
+const DOTTED = new Set([1, 4, 6, 25, 34]);
+
+/** Messages become steps, blocks become arrows (see BlockGraph); read both ways of drawing a catch. */
 async function drawnGraph(text: string): Promise<DrawnGraph> {
   const read = await readMermaid(text);
-  const b = new BlockGraph();
-  if (read.kind !== 'sequence' || !('messages' in read)) return b.finish();
-  // The orchestration is the participant that sends the most; what others send it are answers.
+  if (read.kind !== 'sequence' || !('messages' in read)) return new BlockGraph().finish();
+  const messages = read.messages;
+  // The orchestration is the participant that sends the most; what it gets back, and what it
+  // returns (dotted arrows), are answers, not steps.
   const sent = new Map<string, number>();
-  for (const m of read.messages) if (m.from !== undefined && m.to !== undefined) sent.set(m.from, (sent.get(m.from) ?? 0) + 1);
+  for (const m of messages) if (m.from !== undefined && m.to !== undefined) sent.set(m.from, (sent.get(m.from) ?? 0) + 1);
   const orchestration = [...sent].sort((a, b) => b[1] - a[1])[0]?.[0];
-  for (const m of read.messages) {
-    if (BLOCK[m.type]) b.open(BLOCK[m.type]);
-    else if (BRANCH.has(m.type)) b.branch(m.text);
-    else if (CLOSE.has(m.type)) b.close();
-    else if (m.type === NOTE) b.node(m.text, 'note');
-    else if (m.from !== undefined && m.to !== undefined) b.node(m.text, m.to === orchestration && m.from !== orchestration ? 'answer' : 'step');
-  }
-  return b.finish();
+  const readAs = (failureAware: boolean) => {
+    const b = new BlockGraph(failureAware);
+    for (const m of messages) {
+      if (BLOCK[m.type]) b.open(BLOCK[m.type]);
+      else if (BRANCH.has(m.type)) b.branch(m.text);
+      else if (CLOSE.has(m.type)) b.close();
+      else if (m.type === NOTE) b.node(m.text, 'note');
+      else if (m.from !== undefined && m.to !== undefined) {
+        const answer = (m.to === orchestration && m.from !== orchestration) || (m.from === orchestration && m.to !== orchestration && DOTTED.has(m.type));
+        b.node(m.text, answer ? 'answer' : 'step');
+      }
+    }
+    return b.finish();
+  };
+  return { ...readAs(true), alternatives: [readAs(false)] };
 }
 
 async function syntaxError(text: string): Promise<string | null> {
