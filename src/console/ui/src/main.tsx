@@ -58,7 +58,7 @@ function App() {
       </header>
       <main>
         {route.page === 'instances' && <InstancesPage query={route.query} />}
-        {route.page === 'instance' && <InstancePage id={route.id} query={route.query} meta={meta} />}
+        {route.page === 'instance' && <InstancePage key={route.id} id={route.id} query={route.query} meta={meta} />}
         {route.page === 'approvals' && <ApprovalsPage meta={meta} />}
         {route.page === 'start' && <StartPage meta={meta} />}
       </main>

@@ -119,7 +119,7 @@ export function ApprovalCard({
         <span class="spacer" />
         <span class={`time-left ${left !== null && left < 60_000 ? 'hot' : ''}`}>{left === null ? `waiting ${ago(wait.sinceMs).replace(' ago', '')}` : left > 0 ? `${duration(left)} left` : 'timing out'}</span>
       </div>
-      {a.thought && <p class="thought">💭 {a.thought}</p>}
+      {a.thought && <p class="thought"><span class="thought-label">Thought</span>{a.thought}</p>}
       <h5>Parameters</h5>
       <JsonBlock value={a.params} max={4000} />
       {sent ? (

@@ -167,7 +167,7 @@ export function InstancePage({ id, query, meta }: { id: string; query: URLSearch
           <ApprovalCard key={w.event} wait={w} meta={meta} onDone={() => void load()} />
         ) : (
           <div key={w.event} class="wait-banner">
-            ⏳ Waiting for event <b>{w.event}</b> since {time(w.sinceMs)}
+            Waiting for event <b>{w.event}</b> since {time(w.sinceMs)}
             {w.deadlineMs ? ` · times out ${time(w.deadlineMs)}` : ''}
           </div>
         ),
@@ -407,7 +407,7 @@ function TranscriptView({ entries }: { entries: Detail['transcript'] & object })
             <div key={k} class={`entry entry-${e.kind}`}>
               {e.kind === 'plan' && (
                 <>
-                  <p class="thought">💭 {String(e.thought)}</p>
+                  <p class="thought"><span class="thought-label">Thought</span>{String(e.thought)}</p>
                   {(e.actions as { tool: string; id: string; params: unknown }[]).map((a) => (
                     <p key={a.id} class="mono small">
                       → {a.tool}#{a.id} {oneLine(a.params, 120)}
@@ -423,13 +423,13 @@ function TranscriptView({ entries }: { entries: Detail['transcript'] & object })
               )}
               {e.kind === 'approval' && (
                 <p class="small">
-                  {e.approved ? '👍 approved' : '✋ rejected'} {String(e.tool)}#{String(e.id)}
+                  {e.approved ? '✓ approved' : '✗ rejected'} {String(e.tool)}#{String(e.id)}
                   {e.reason ? ` — ${String(e.reason)}` : ''}
                 </p>
               )}
               {(e.kind === 'rejected' || e.kind === 'invalid') && (
                 <p class="small bad">
-                  ⛔ {String(e.tool)}#{String(e.id)} {e.kind}: {String(e.reason)}
+                  ✗ {String(e.tool)}#{String(e.id)} {e.kind}: {String(e.reason)}
                 </p>
               )}
               {e.kind === 'omitted' && <p class="small dim">({String(e.count)} older entries compacted)</p>}
