@@ -50,7 +50,7 @@ export {
   WaitTimeoutError,
   OrchestrationFailedError,
 } from './runtime/errors.js';
-export { LlmProviderNotConfiguredError } from './runtime/llm-worker.js';
+export { LlmProviderNotConfiguredError, LlmProviderNotConfiguredError as LlmNotConfiguredError } from './runtime/errors.js';
 export { MAX_JSON_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES } from './runtime/json-value.js';
 export { MAX_TIMER_MS } from './runtime/orchestration-context.js';
 
@@ -94,6 +94,7 @@ export {
   LlmResponseFormatError,
   LlmRequestError,
   CassetteMissError,
+  LlmConfigurationError,
 } from './llm/errors.js';
 export { LlmOperationFailedError, LlmBudgetExceededError } from './runtime/errors.js';
 export type { LlmBudget } from './runtime/llm-ledger.js';

@@ -2,6 +2,7 @@
  * Anthropic through the official `@anthropic-ai/sdk`, loaded lazily. Structured output uses a
  * forced tool whose input schema is the requested schema; the tool input is the answer.
  */
+import { requireApiKey } from './api-key.js';
 import { toSystemAndTurns } from './chat-messages.js';
 import { requireAnswer } from './empty-answer.js';
 import { LlmRefusalError } from './errors.js';
@@ -30,11 +31,11 @@ export class AnthropicProvider implements LlmProvider {
 
   constructor(private readonly opts: AnthropicProviderOptions = {}) {
     this.model = opts.model ?? 'claude-3-5-haiku-latest';
-    this.apiKey = opts.apiKey ?? process.env.ANTHROPIC_API_KEY;
+    this.apiKey = requireApiKey('AnthropicProvider', opts.apiKey, 'ANTHROPIC_API_KEY');
     this.client = lazyClient<AnthropicModule, MessagesClient>(
       '@anthropic-ai/sdk',
       'AnthropicProvider',
-      (sdk) => new sdk.default({ apiKey: this.apiKey ?? 'missing-key', maxRetries: 0, ...(opts.baseURL ? { baseURL: opts.baseURL } : {}) }),
+      (sdk) => new sdk.default({ apiKey: this.apiKey, maxRetries: 0, ...(opts.baseURL ? { baseURL: opts.baseURL } : {}) }),
     );
   }
 

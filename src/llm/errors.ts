@@ -18,6 +18,9 @@ export class LlmError extends DuroxideError {
   }
 }
 
+/** A provider was created without what it needs (an API key, an endpoint): nothing was sent. */
+export class LlmConfigurationError extends LlmError {}
+
 /** 429: too many requests or tokens. */
 export class LlmRateLimitError extends LlmError {}
 /** The request ran past its timeout. */

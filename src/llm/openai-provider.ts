@@ -5,7 +5,8 @@
  */
 import { toChatMessages } from './chat-messages.js';
 import { requireAnswer } from './empty-answer.js';
-import { LlmRefusalError } from './errors.js';
+import { requireApiKey } from './api-key.js';
+import { LlmConfigurationError, LlmRefusalError } from './errors.js';
 import { lazyClient } from './load-sdk.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from './provider.js';
 import { callSdk } from './sdk-call.js';
@@ -106,13 +107,13 @@ function finishReason(reason: string | undefined): LlmResponse['finishReason'] {
 
 export class OpenAIProvider extends ChatCompletionsProvider {
   constructor(opts: OpenAIProviderOptions = {}) {
-    const apiKey = opts.apiKey ?? process.env.OPENAI_API_KEY;
+    const apiKey = requireApiKey('OpenAIProvider', opts.apiKey, 'OPENAI_API_KEY');
     super(
       'openai',
       opts.model ?? 'gpt-4o-mini',
       (sdk) =>
         new sdk.default({
-          apiKey: apiKey ?? 'missing-key',
+          apiKey,
           maxRetries: 0,
           ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
           ...(opts.organization ? { organization: opts.organization } : {}),
@@ -124,12 +125,14 @@ export class OpenAIProvider extends ChatCompletionsProvider {
 
 export class AzureOpenAIProvider extends ChatCompletionsProvider {
   constructor(opts: AzureOpenAIProviderOptions = {}) {
-    const apiKey = opts.apiKey ?? process.env.AZURE_OPENAI_API_KEY;
     const deployment = opts.deployment ?? process.env.AZURE_OPENAI_DEPLOYMENT;
     const endpoint = opts.endpoint ?? process.env.AZURE_OPENAI_ENDPOINT;
     if (!deployment || !endpoint) {
-      throw new TypeError('AzureOpenAIProvider needs an endpoint and a deployment (options, or AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT)');
+      throw new LlmConfigurationError(
+        'AzureOpenAIProvider needs an endpoint and a deployment: pass { endpoint, deployment } or set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT.',
+      );
     }
+    const apiKey = requireApiKey('AzureOpenAIProvider', opts.apiKey, 'AZURE_OPENAI_API_KEY');
     super(
       'azure-openai',
       deployment,
@@ -138,7 +141,7 @@ export class AzureOpenAIProvider extends ChatCompletionsProvider {
           endpoint,
           deployment,
           apiVersion: opts.apiVersion ?? process.env.AZURE_OPENAI_API_VERSION ?? '2024-10-21',
-          apiKey: apiKey ?? 'missing-key',
+          apiKey,
           maxRetries: 0,
         }),
       apiKey,

@@ -1,6 +1,8 @@
 /** Runs one activity work item: resolve the function and run it with an activity context. */
 import type { ActivityContext, TraceLevel } from './context-api.js';
 import { NonJsonValueError, PayloadTooLargeError, UnknownActivityError, toErrorDetails } from './errors.js';
+import { poisonDetails } from './poison.js';
+import type { ErrorDetails } from './history.js';
 import { checkedJson } from './json-value.js';
 import { runLeasedWorkItem, type LeasedItem, type LeasedWorkOptions } from './leased-work-item.js';
 import type { ActivityWorkItem, OrchestratorMessage } from './messages.js';
@@ -10,6 +12,13 @@ export interface ActivityWorkerOptions extends LeasedWorkOptions {
   activities: ActivityRegistry;
   /** Size limit of one stored value (the activity's result). */
   maxPayloadBytes: number;
+  /** Deliveries of one work item before it fails as poison instead of running again. */
+  maxAttempts: number;
+  /**
+   * This runtime does not register the activity: a delay to leave it for another runtime, or
+   * the error to fail it with once that wait is over.
+   */
+  onUnknownActivity: (item: ActivityWorkItem, error: UnknownActivityError) => number | ErrorDetails;
   onTrace?: (instanceId: string, level: TraceLevel, message: string, fields?: Record<string, unknown>) => void;
   onError: (where: string, err: unknown) => void;
 }
@@ -17,10 +26,20 @@ export interface ActivityWorkerOptions extends LeasedWorkOptions {
 export async function runActivityItem(locked: LeasedItem, opts: ActivityWorkerOptions): Promise<void> {
   const item = locked.item as ActivityWorkItem;
   const base = { instanceId: item.instanceId, executionId: item.executionId, sourceEventId: item.eventId };
+  let refusal: ErrorDetails | null = poisonDetails(`Activity "${item.name}"`, locked.attempt, opts.maxAttempts);
+  if (!refusal && !opts.activities.has(item.name)) {
+    const decision = opts.onUnknownActivity(item, new UnknownActivityError(item.name, opts.activities.names()));
+    if (typeof decision === 'number') {
+      await opts.store.abandonWorkItem(locked.lockToken, { delayMs: decision, countAttempt: false }).catch(() => {});
+      return;
+    }
+    refusal = decision;
+  }
   await runLeasedWorkItem(
     locked,
     opts,
     async (signal, fence): Promise<OrchestratorMessage> => {
+      if (refusal) return { kind: 'ActivityFailed', ...base, error: refusal };
       await fence(); // never start an activity whose lease another worker may hold now
       try {
         const registered = opts.activities.resolve(item.name);

@@ -4,7 +4,7 @@
  * `Replayer`'s start/advance/takeTurnOutput, and never these.
  */
 import type { Task } from './durable-task.js';
-import type { Json, NewHistoryEvent, OrchestrationStarted, ScheduleEvent } from './history.js';
+import type { ErrorDetails, Json, NewHistoryEvent, OrchestrationStarted, ScheduleEvent } from './history.js';
 import type { LlmLedger } from './llm-ledger.js';
 import type { OrchestratorMessage, WorkItem } from './messages.js';
 import type { OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
@@ -28,6 +28,8 @@ export interface ContextEngine {
   readonly maxPayloadBytes: number;
   readonly recordPrompts: boolean;
   readonly ledger: LlmLedger;
+  /** Why an LLM call to `provider` cannot be made by any worker, or null when it can. */
+  llmUnavailable(provider: string): ErrorDetails | null;
 
   /** Throws StaleContextError once the turn has ended (or the recorded fatal error). */
   assertOpen(method: string): void;

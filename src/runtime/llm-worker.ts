@@ -5,6 +5,7 @@
 import { LlmProviderNotConfiguredError, toErrorDetails } from './errors.js';
 import { LockLostError } from '../store/errors.js';
 import type { Json } from './history.js';
+import { poisonDetails } from './poison.js';
 import { runLeasedWorkItem, type LeasedItem, type LeasedWorkOptions } from './leased-work-item.js';
 import type { LlmWorkItem, OrchestratorMessage } from './messages.js';
 import type { LlmProvider, LlmRequest } from '../llm/provider.js';
@@ -14,6 +15,8 @@ export { LlmProviderNotConfiguredError };
 export interface LlmWorkerOptions extends LeasedWorkOptions {
   providers: ReadonlyMap<string, LlmProvider>;
   recordPrompts: boolean;
+  /** Deliveries of one LLM call before it fails as poison instead of being sent again. */
+  maxAttempts: number;
 }
 
 export async function runLlmItem(locked: LeasedItem, opts: LlmWorkerOptions): Promise<void> {
@@ -23,6 +26,8 @@ export async function runLlmItem(locked: LeasedItem, opts: LlmWorkerOptions): Pr
     locked,
     opts,
     async (signal, fence): Promise<OrchestratorMessage> => {
+      const poison = poisonDetails(`The LLM call ctx.${item.operation}()`, locked.attempt, opts.maxAttempts);
+      if (poison) return { kind: 'LlmFailed', ...base, error: poison };
       await fence(); // never bill a call whose lease another worker may hold now
       try {
         const provider = opts.providers.get(item.provider);

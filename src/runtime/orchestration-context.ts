@@ -142,6 +142,10 @@ export class OrchestrationContextImpl extends DurableContext implements Orchestr
         if (original.task.failed) task.reject(original.task.failure);
         else task.resolve(original.task.result);
       });
+    } else if (isNew && this.engine.llmUnavailable(call.provider)) {
+      // No worker could ever take it: fail at once, recorded like any other LLM failure.
+      const error = this.engine.llmUnavailable(call.provider)!;
+      this.engine.addMessage({ kind: 'LlmFailed', instanceId: this.instanceId, executionId: this.executionId, sourceEventId: event.eventId, error });
     } else if (isNew) {
       this.engine.addWorkItem({
         queue: 'llm',

@@ -85,6 +85,10 @@ export class ActivityRegistry {
     this.byName.delete(name);
   }
 
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   resolve(name: string): RegisteredActivity {
     const found = this.byName.get(name);
     if (!found) throw new UnknownActivityError(name, this.names());

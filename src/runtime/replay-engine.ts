@@ -19,6 +19,7 @@ import {
   NondeterminismError,
   StaleContextError,
   SubOrchestrationFailedError,
+  LlmProviderNotConfiguredError,
   fromErrorDetails,
   toErrorDetails,
 } from './errors.js';
@@ -80,6 +81,12 @@ export interface ReplayerOptions {
   recordPrompts?: boolean;
   /** Size limit of one stored value (default DEFAULT_MAX_PAYLOAD_BYTES). */
   maxPayloadBytes?: number;
+  /**
+   * LLM providers this runtime has, by name; a call to another fails at once (recorded), unless
+   * `remoteLlm` says other runtimes sharing the store run the LLM calls.
+   */
+  llmProviders?: readonly string[];
+  remoteLlm?: boolean;
   /** Called for trace output while not replaying. */
   onTrace?: (level: string, message: string, fields?: Record<string, unknown>) => void;
 }
@@ -336,6 +343,13 @@ export class Replayer implements ContextEngine {
       return;
     }
     this.finish({ kind: 'completed', output });
+  }
+
+  /** Why an LLM call to `provider` cannot be made, or null when a worker can take it. */
+  llmUnavailable(provider: string): ErrorDetails | null {
+    const known = this.opts.llmProviders;
+    if (this.opts.remoteLlm || !known || known.includes(provider)) return null;
+    return toErrorDetails(new LlmProviderNotConfiguredError(provider, [...known]), false);
   }
 
   get maxPayloadBytes(): number {

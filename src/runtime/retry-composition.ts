@@ -21,6 +21,13 @@ export async function activityWithRetry<T>(ctx: DurableContext, name: string, in
     } catch (err) {
       if (attempt >= maxAttempts || (err as { retryable?: boolean }).retryable === false) throw err;
       const delay = backoffDelayMs(retry?.backoff, attempt);
+      // Logged by the runtime at warn (silent on replay): retries should not go unnoticed.
+      ctx.traceWarn(`duroxide: activity "${name}" attempt ${attempt} of ${maxAttempts} failed; retrying in ${delay} ms`, {
+        activity: name,
+        attempt,
+        error: err instanceof Error ? err.message : String(err),
+        retryInMs: delay,
+      });
       if (delay > 0) await ctx.scheduleTimer(delay);
     }
   }

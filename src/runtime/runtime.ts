@@ -12,6 +12,8 @@ import { Client } from './client.js';
 import { Dispatcher } from './dispatcher.js';
 import { ExecutionCache, type ExecutionCacheLimits } from './execution-cache.js';
 import { killPoint } from './kill-hook.js';
+import { UnknownWorkTracker } from './unknown-work.js';
+import { toErrorDetails } from './errors.js';
 import type { LeasedItem } from './leased-work-item.js';
 import type { WorkQueueName } from './messages.js';
 import { setMaxListeners } from 'node:events';
@@ -22,7 +24,7 @@ import { LockLostError } from '../store/errors.js';
 import { ToolRegistry } from '../tools/registry.js';
 import { registerDecorated } from '../tools/register-decorated.js';
 import type { AnyClass } from '../tools/metadata.js';
-import type { OrchestrationItem, QueueName, RateLimitRequest, Store } from '../store/store.js';
+import type { OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from '../store/store.js';
 import { ReliableProvider, type ReliabilityOptions } from '../llm/reliable-provider.js';
 
 export interface Logger {
@@ -49,6 +51,12 @@ export interface RuntimeOptions {
   store: Store;
   /** LLM providers for ctx.generate & co. A process without them takes no LLM work. */
   llm?: LlmProviders;
+  /**
+   * True when other runtimes sharing the store run the LLM calls and this one only schedules
+   * them. Otherwise an LLM operation for a provider this runtime lacks fails at once with
+   * LlmProviderNotConfiguredError (the orchestration can catch it).
+   */
+  remoteLlm?: boolean;
   /** LLM calls in flight at once in this process (default 16). */
   llmConcurrency?: number;
   /** Keep prompts and raw answers in history (default false: only results, hashes and usage). */
@@ -75,6 +83,12 @@ export interface RuntimeOptions {
    */
   executionCache?: boolean | Partial<ExecutionCacheLimits>;
   /**
+   * How long work this runtime lacks the code for (an orchestration version or an activity
+   * that others sharing the store may register, e.g. during a rolling deploy) is left for
+   * other runtimes before it fails (default 5 minutes).
+   */
+  unknownWorkTimeoutMs?: number;
+  /**
    * Largest value (input, output, activity result, event data) stored in history, as UTF-8
    * JSON (default 16 MiB). A larger one fails at the call with PayloadTooLargeError.
    */
@@ -96,6 +110,7 @@ export class Runtime {
   /** Configured LLM providers by name (`default` first). */
   readonly llmProviders: ReadonlyMap<string, LlmProvider>;
   private readonly shutdown$ = new AbortController();
+  private readonly unknownWork: UnknownWorkTracker;
   /** One dispatcher per queue; `llm` only when this process has LLM providers. */
   private workers: Partial<Record<QueueName, Dispatcher<any>>> = {};
   private unsubscribe: (() => void) | null = null;
@@ -122,7 +137,10 @@ export class Runtime {
       llmConcurrency: options.llmConcurrency ?? 16,
       recordPrompts: options.recordPrompts ?? false,
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      unknownWorkTimeoutMs: options.unknownWorkTimeoutMs ?? 300_000,
+      remoteLlm: options.remoteLlm ?? false,
     };
+    this.unknownWork = new UnknownWorkTracker(this.opts.unknownWorkTimeoutMs, this.logger);
     // Every work item in flight listens for shutdown: many listeners are expected here.
     setMaxListeners(0, this.shutdown$.signal);
     this.llmProviders = wrapProviders(providerMap(options.llm), options.llmReliability, this.store);
@@ -173,6 +191,12 @@ export class Runtime {
         ...leased,
         activities: this.activities,
         maxPayloadBytes: this.opts.maxPayloadBytes,
+        maxAttempts: this.opts.maxAttempts,
+        onUnknownActivity: (w, error) =>
+          this.unknownWork.delayFor(`activity "${w.name}" of instance ${w.instanceId} (event #${w.eventId})`, error.message, {
+            instanceId: w.instanceId,
+            activity: w.name,
+          }) ?? { ...toErrorDetails(error, false), message: error.message + this.unknownWork.timedOut() },
         onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
         onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
       });
@@ -184,7 +208,7 @@ export class Runtime {
       activity: this.dispatcher<LeasedItem>('activity', this.opts.activityConcurrency, { fetch: () => this.fetchWork('activity'), handle: this.activityWork }),
     };
     if (this.llmProviders.size > 0) {
-      const llmOptions = { ...leased, providers: this.llmProviders, recordPrompts: this.opts.recordPrompts };
+      const llmOptions = { ...leased, providers: this.llmProviders, recordPrompts: this.opts.recordPrompts, maxAttempts: this.opts.maxAttempts };
       this.workers.llm = this.dispatcher<LeasedItem>('llm', this.opts.llmConcurrency, {
         fetch: () => this.fetchWork('llm'),
         handle: (item) => runLlmItem(item, llmOptions),
@@ -202,8 +226,13 @@ export class Runtime {
       maxAttempts: this.opts.maxAttempts,
       recordPrompts: this.opts.recordPrompts,
       maxPayloadBytes: this.opts.maxPayloadBytes,
+      llmProviders: [...this.llmProviders.keys()],
+      remoteLlm: this.opts.remoteLlm,
       tools: () => this.tools.describe(),
       readHistory: (instanceId) => this.store.readHistory(instanceId),
+      onUnknownCode: (instanceId, error) =>
+        this.unknownWork.delayFor(`instance ${instanceId}`, error.message, { instanceId, error: `${error.name}: ${error.message}` }) ??
+        { ...error, message: error.message + this.unknownWork.timedOut() },
       onTrace: (instanceId, level, message, fields) => this.trace(level as TraceLevel, message, { instanceId, ...fields }),
     });
   }
@@ -255,6 +284,11 @@ export class Runtime {
       await this.store.abandonOrchestrationItem(item.lockToken, { delayMs: Math.min(100 * item.attempt, 5000) });
       return;
     }
+    if ('abandon' in result) {
+      await this.store.abandonOrchestrationItem(item.lockToken, { delayMs: result.abandon.delayMs, countAttempt: false }).catch(() => {});
+      return;
+    }
+    this.unknownWork.forget(`instance ${item.instanceId}`);
     killPoint('before-turn-ack');
     let taken: LeasedItem[] = [];
     try {
@@ -276,6 +310,7 @@ export class Runtime {
       return;
     }
     if (result.keep) this.cache?.put(item.instanceId, result.keep);
+    this.reportOutcome(item.instanceId, result.commit);
     killPoint('after-turn-ack');
     for (const w of taken) {
       this.directActivities++;
@@ -284,6 +319,18 @@ export class Runtime {
     // Work this turn created can start now rather than at the next poll.
     for (const w of result.commit.workItems) this.workers[w.queue]?.wake();
     if (result.commit.orchestratorMessages.length) this.workers.orchestrator?.wake();
+  }
+
+  /** Failed orchestrations are worth a warning in the log, not only in history. */
+  private reportOutcome(instanceId: string, commit: TurnCommit): void {
+    const i = commit.instance;
+    if (i.status !== 'Failed' || !commit.historyDelta.some((e) => e.kind === 'OrchestrationFailed')) return;
+    this.logger.warn(`duroxide: orchestration "${i.name}" failed`, {
+      instanceId,
+      name: i.name,
+      version: i.version,
+      error: i.error ? `${i.error.name}: ${i.error.message}` : undefined,
+    });
   }
 
   /** How many of these work items' activities this process can start now. */

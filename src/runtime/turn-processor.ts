@@ -27,17 +27,30 @@ export interface TurnProcessorOptions {
   recordPrompts?: boolean;
   /** Size limit of one stored value. */
   maxPayloadBytes?: number;
+  llmProviders?: readonly string[];
+  remoteLlm?: boolean;
   tools?: () => ToolDefinition[];
   /** Reads the current execution's history when the store omitted it and the cache lost it. */
   readHistory: (instanceId: string) => Promise<HistoryEvent[]>;
   onTrace?: (instanceId: string, level: string, message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Asked when this runtime does not register the orchestration (or version) a turn needs:
+   * a delay to abandon the turn for (another runtime may have it, e.g. during a rolling
+   * deploy), or the error to fail the instance with once that wait is over.
+   */
+  onUnknownCode?: (instanceId: string, error: ErrorDetails) => number | ErrorDetails;
 }
 
-export interface TurnResult {
-  commit: TurnCommit;
-  /** Keep this replayer for the next turn once the commit succeeded. */
-  keep?: Replayer;
-}
+export type TurnResult =
+  | {
+      commit: TurnCommit;
+      /** Keep this replayer for the next turn once the commit succeeded. */
+      keep?: Replayer;
+    }
+  | {
+      /** This runtime lacks the code the turn needs; another one sharing the store may have it. */
+      abandon: { delayMs: number; reason: string };
+    };
 
 export class TurnProcessor {
   constructor(private readonly opts: TurnProcessorOptions) {}
@@ -72,7 +85,7 @@ export class TurnProcessor {
       persisted = [];
       builder.reset();
       const started = this.startEvent(builder, canMsg, executionId);
-      if ('unknown' in started) return this.failStart(item, builder, started.unknown, executionId);
+      if ('unknown' in started) return this.unknownCode(item, builder, started.unknown, executionId);
       for (const e of canMsg.carriedEvents) builder.add({ kind: 'ExternalEvent', name: e.name, data: e.data });
       for (const e of canMsg.carriedQueueEvents ?? []) builder.add({ kind: 'QueueEventDelivered', queue: e.queue, data: e.data });
     } else if (persisted.length === 0) {
@@ -80,7 +93,7 @@ export class TurnProcessor {
       if (!start) return consumeOnly(); // messages for an instance that never started: nothing can use them
       executionId = 1;
       const started = this.startEvent(builder, start, executionId);
-      if ('unknown' in started) return this.failStart(item, builder, started.unknown, executionId);
+      if ('unknown' in started) return this.unknownCode(item, builder, started.unknown, executionId);
       if (item.attempt > this.opts.maxAttempts) return this.poison(item, builder, executionId);
     } else if (isTerminalEvent(persisted[persisted.length - 1])) {
       return consumeOnly();
@@ -100,7 +113,8 @@ export class TurnProcessor {
       registered = this.opts.orchestrations.resolve(started.name, started.version);
     } catch (err) {
       cached?.close();
-      return this.fail(item, builder, executionId, started, toErrorDetails(err));
+      this.opts.cache?.drop(item.instanceId);
+      return this.unknownCode(item, builder, toErrorDetails(err), executionId, started);
     }
 
     let replayer = cached;
@@ -115,6 +129,8 @@ export class TurnProcessor {
         nowMs,
         recordPrompts: this.opts.recordPrompts,
         maxPayloadBytes: this.opts.maxPayloadBytes,
+        llmProviders: this.opts.llmProviders,
+        remoteLlm: this.opts.remoteLlm,
         tools: this.opts.tools,
         onTrace: (level, message, fields) => this.opts.onTrace?.(item.instanceId, level, message, fields),
       });
@@ -169,9 +185,17 @@ export class TurnProcessor {
     return unknown ? { unknown, started } : started;
   }
 
-  private failStart(item: OrchestrationItem, builder: EventBuilder, error: ErrorDetails, executionId: number): TurnResult {
-    const started = builder.events[0] as OrchestrationStarted;
-    return this.fail(item, builder, executionId, started, error);
+  /** Abandons the turn for another runtime to take, or fails the instance once that wait is over. */
+  private unknownCode(
+    item: OrchestrationItem,
+    builder: EventBuilder,
+    error: ErrorDetails,
+    executionId: number,
+    started = builder.events[0] as OrchestrationStarted,
+  ): TurnResult {
+    const decision = this.opts.onUnknownCode?.(item.instanceId, error) ?? error;
+    if (typeof decision === 'number') return { abandon: { delayMs: decision, reason: error.message } };
+    return this.fail(item, builder, executionId, started, decision);
   }
 
   private poison(item: OrchestrationItem, builder: EventBuilder, executionId = item.instance?.executionId ?? 1): TurnResult {
@@ -179,8 +203,8 @@ export class TurnProcessor {
     const started = (item.history[0] ?? builder.events[0]) as OrchestrationStarted;
     const kinds = [...new Set(item.messages.map((m) => m.message.kind))].join(', ');
     const err = new PoisonMessageError(
-      `A turn of instance ${item.instanceId} failed ${item.attempt - 1} times in a row (messages: ${kinds}); ` +
-        `the instance was failed instead of retrying forever (maxAttempts ${this.opts.maxAttempts}). ` +
+      `A turn of instance ${item.instanceId} was delivered ${item.attempt} times; the first ${item.attempt - 1} never finished ` +
+        `(messages: ${kinds}), so the instance was failed instead of retrying forever (maxAttempts ${this.opts.maxAttempts}). ` +
         'Check the worker logs for the crash, fix it, and start a new instance.',
     );
     return this.fail(item, builder, executionId, started, toErrorDetails(err));

@@ -92,6 +92,24 @@ describe('crash recovery', () => {
     expect(again.map((l) => Number(l.split('|')[2]))).toEqual([1, 2]);
   });
 
+  it('poison: an activity that keeps crashing its worker is delivered maxAttempts times, then fails with a catchable PoisonMessageError', async () => {
+    const db = join(dir, 'activity-poison.db');
+    const effects = join(dir, 'activity-poison-effects.txt');
+    let last = await runWorker(db, effects, 'start:calls-a-killer:1');
+    let deliveries = last.signal === 'SIGKILL' ? 1 : 0;
+    for (let i = 0; i < 8 && last.signal === 'SIGKILL'; i++) {
+      await new Promise((r) => setTimeout(r, 350)); // let the lease (300 ms) expire
+      last = await runWorker(db, effects, 'resume');
+      if (last.signal === 'SIGKILL') deliveries++;
+    }
+    expect(last.code).toBe(0);
+    expect(deliveries).toBe(3); // maxAttempts 3: three deliveries ran it, the fourth refused to
+    const { instances } = await inspect(db);
+    expect(instances[0].status).toBe('Completed');
+    expect(instances[0].output).toContain('PoisonMessageError');
+    expect(instances[0].output).toContain('was delivered 4 times; the first 3 deliveries never finished');
+  });
+
   it('poison: a turn that keeps crashing the worker fails the instance after maxAttempts', async () => {
     const db = join(dir, 'poison.db');
     const effects = join(dir, 'poison-effects.txt');

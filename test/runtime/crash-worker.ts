@@ -24,6 +24,19 @@ runtime.registerOrchestration('chain', async (ctx) => {
   }
   return sum;
 });
+// Each delivery of this activity kills its worker: after maxAttempts it fails as poison instead.
+runtime.registerActivity('kills-its-worker', async () => {
+  process.kill(process.pid, 'SIGKILL');
+  return 'unreachable';
+});
+runtime.registerOrchestration('calls-a-killer', async (ctx) => {
+  try {
+    await ctx.scheduleActivity('kills-its-worker');
+    return 'no error';
+  } catch (e) {
+    return (e as Error).message;
+  }
+});
 runtime.registerOrchestration('suicidal', async () => {
   process.kill(process.pid, 'SIGKILL');
   return 'unreachable';

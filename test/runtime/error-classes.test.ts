@@ -31,10 +31,10 @@ describe('error classes', () => {
 
   it('every known class survives the trip through history as itself', () => {
     for (const [name, cls] of errorClasses) {
-      const back = fromErrorDetails({ name, message: `m-${name}` });
+      const back = fromErrorDetails({ name: cls.name, message: `m-${name}` });
       expect(back, name).toBeInstanceOf(cls);
       expect(back.message).toBe(`m-${name}`);
-      expect((back as DuroxideError).code).toBe(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase());
+      expect((back as DuroxideError).code).toBe(cls.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase());
     }
     const unknown = fromErrorDetails({ name: 'TypeError', message: 'user code' });
     expect(unknown.name).toBe('TypeError');

@@ -122,18 +122,21 @@ describe('duplicates', () => {
 });
 
 describe('bad input', () => {
-  it('an unknown orchestration name is refused with a typed error', async () => {
-    const { runtime } = await startRuntime((rt) => rt.registerOrchestration('known', async () => 1));
+  it('an unknown orchestration name is refused with a typed error (once no runtime provided it within unknownWorkTimeoutMs)', async () => {
+    const { runtime } = await startRuntime((rt) => rt.registerOrchestration('known', async () => 1), { unknownWorkTimeoutMs: 300 });
     await expect(runtime.client.startOrchestration('unknwon')).rejects.toBeInstanceOf(UnknownOrchestrationError);
     // A client that does not know the registry: the instance fails with the same error.
     const id = await new Client(runtime.store).startOrchestration('unknwon');
     const info = await runtime.client.waitForOrchestration(id);
     expect(info.error?.name).toBe('UnknownOrchestrationError');
     expect(info.error?.message).toContain('known@1.0.0');
+    expect(info.error?.message).toContain('No runtime sharing this store ran it within unknownWorkTimeoutMs (300 ms)');
   });
 
-  it('an unknown activity fails the orchestration with a catchable, named error', async () => {
-    const { runtime } = await startRuntime((rt) => rt.registerOrchestration('calls-missing', async (ctx) => ctx.scheduleActivity('nope')));
+  it('an unknown activity fails the orchestration with a catchable, named error (after unknownWorkTimeoutMs)', async () => {
+    const { runtime } = await startRuntime((rt) => rt.registerOrchestration('calls-missing', async (ctx) => ctx.scheduleActivity('nope')), {
+      unknownWorkTimeoutMs: 300,
+    });
     const id = await runtime.client.startOrchestration('calls-missing');
     const info = await runtime.client.waitForOrchestration(id);
     expect(info.error?.message).toContain('UnknownActivityError');
