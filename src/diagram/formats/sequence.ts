@@ -63,9 +63,10 @@ class SequenceWriter {
   }
 
   /**
-   * A try region: `alt <step> succeeds` / `else <step> fails` with the catch's steps. When the
-   * failure path joins the normal one (a finally), `critical` / `option ... fails` instead,
-   * and the finally steps follow once.
+   * A try region. One step that may fail: the call, then `alt <step> succeeds` with the success
+   * path and `else <step> fails` with the catch's compensating calls (the seed's saga style).
+   * Several: `alt every step succeeds` around them. When the failure path joins the normal one
+   * (a finally), `critical` / `option ... fails` instead, and the finally steps follow once.
    */
   private tryBlock(first: string, handler: string, stop: string, depth: number, stops: Set<string>): string {
     this.handled.add(handler);
@@ -75,6 +76,19 @@ class SequenceWriter {
     const name = risky.length === 1 ? esc(nodeText(this.byId.get(first)!)) : 'a step';
     const inner = new Set([...stops, stop]);
     const joins = exit === handler || this.reaches(exit, [handler], first, true);
+    const after = this.next(first);
+    if (risky.length === 1 && !joins && after.length === 1) {
+      this.drawn.add(first);
+      this.step(this.byId.get(first)!, depth);
+      // A catch that ends the flow: the success path runs to the end of the enclosing block.
+      const end = exit !== EXIT && this.reaches(handler, [exit], first, true) ? exit : stop;
+      this.line(`alt ${name} succeeds`, depth);
+      this.region(after[0].to, end, depth + 1, inner);
+      this.line(`else ${name} fails`, depth);
+      this.region(handler, end, depth + 1, inner);
+      this.line('end', depth);
+      return end;
+    }
     this.line(`${joins ? 'critical' : 'alt'} ${risky.length === 1 ? name : 'every step'} succeeds`, depth);
     this.region(first, exit, depth + 1, inner);
     this.line(`${joins ? 'option' : 'else'} ${name} fails`, depth);
