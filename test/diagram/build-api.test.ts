@@ -99,3 +99,47 @@ describe('generateDiagrams', () => {
     expect(Object.keys(folder(cacheDir))).toEqual(['order-saga.mermaid.json']);
   });
 });
+
+describe('an LLM-drawn sequence diagram', () => {
+  const SEED = `sequenceDiagram
+  participant Orchestrator
+  participant Inventory
+  participant Payment
+  participant Approvals
+  Orchestrator->>Inventory: Reserve inventory
+  Orchestrator->>Payment: Charge card
+  alt Payment Success
+    opt order.total > 1000
+      par first wins
+        Approvals-->>Orchestrator: managerApproval
+      and
+        Orchestrator->>Orchestrator: wait 24h
+      end
+      opt expired
+        break
+          Note over Orchestrator: expired
+        end
+      end
+    end
+    Orchestrator->>Inventory: shipOrder
+  else Payment Failed
+    Orchestrator->>Inventory: Release inventory
+  end
+`;
+
+  it("in the seed's style is accepted and cached; one that ships before charging is rejected and never cached", async () => {
+    const good = new MockLlmProvider([{ match: 'Draw', respond: { text: SEED } }]);
+    const root = makeProject(['order-saga.ts']);
+    const r = await generateDiagrams({ cwd: root, llm: good, format: 'sequence' }).run();
+    expect(r.diagrams[0].source).toBe('llm');
+    expect(r.diagrams[0].diagram).toBe(SEED);
+
+    const shipsFirst = SEED.replace('  Orchestrator->>Payment: Charge card\n', '').replace('    Orchestrator->>Inventory: shipOrder\n', '    Orchestrator->>Inventory: shipOrder\n    Orchestrator->>Payment: Charge card\n');
+    const bad = new MockLlmProvider([{ match: 'Draw', respond: { text: shipsFirst } }]);
+    const other = makeProject(['order-saga.ts']);
+    const rejected = await generateDiagrams({ cwd: other, llm: bad, format: 'sequence' }).run();
+    expect(bad.calls).toHaveLength(2);
+    expect(rejected.diagrams[0].source).toBe('deterministic');
+    expect(readFileSync(join(other, '.duroxide-diagrams/order-saga.sequence.json'), 'utf8')).not.toContain('Payment Success');
+  });
+});
