@@ -2,7 +2,7 @@
  * The Runtime: registers orchestrations and activities and runs the dispatchers that turn
  * queued messages into orchestration turns and execute activities (and LLM calls).
  */
-import { ActivityRegistry, OrchestrationRegistry } from './registry.js';
+import { ActivityRegistry, DEFAULT_VERSION, OrchestrationRegistry } from './registry.js';
 import type { ActivityDefinition } from '../tools/activity-definition.js';
 import type { ActivityFn, OrchestrationFn, TraceLevel } from './context-api.js';
 import { runActivityItem } from './activity-worker.js';
@@ -12,6 +12,8 @@ import { Client } from './client.js';
 import { Dispatcher } from './dispatcher.js';
 import { ExecutionCache, type ExecutionCacheLimits } from './execution-cache.js';
 import { killPoint } from './kill-hook.js';
+import type { DiagramRecord } from '../store/store.js';
+import type { Json } from './history.js';
 import { UnknownWorkTracker } from './unknown-work.js';
 import { toErrorDetails } from './errors.js';
 import type { LeasedItem } from './leased-work-item.js';
@@ -146,9 +148,37 @@ export class Runtime {
     this.llmProviders = wrapProviders(providerMap(options.llm), options.llmReliability, this.store);
   }
 
-  registerOrchestration<I = any, O = any>(name: string, fn: OrchestrationFn<I, O>, opts: { version?: string } = {}): this {
+  /** Flow graphs (IR) and diagrams handed over at registration, recorded in the store at start. */
+  private readonly diagramRecords: DiagramRecord[] = [];
+
+  /**
+   * `diagram`: the orchestration's flow graph (FlowGraph IR as JSON) and rendered diagram, as the
+   * build step produced them; recorded in the store (when it keeps diagram records) so the
+   * operations console can draw the run without the source.
+   */
+  registerOrchestration<I = any, O = any>(
+    name: string,
+    fn: OrchestrationFn<I, O>,
+    opts: { version?: string; diagram?: { graph: Json; mermaid?: string; file?: string } } = {},
+  ): this {
     this.orchestrations.register(name, fn as OrchestrationFn, opts.version);
+    if (opts.diagram) {
+      const { graph, mermaid, file } = opts.diagram;
+      this.diagramRecords.push({ name, version: opts.version ?? DEFAULT_VERSION, graph, ...(mermaid ? { diagram: mermaid } : {}), ...(file ? { file } : {}), recordedAtMs: Date.now() });
+      if (this.started) void this.recordDiagrams();
+    }
     return this;
+  }
+
+  private async recordDiagrams(): Promise<void> {
+    if (!this.store.putDiagram) return;
+    for (const record of this.diagramRecords.splice(0)) {
+      try {
+        await this.store.putDiagram(record);
+      } catch (err) {
+        this.logger.warn(`duroxide: could not record the diagram of ${record.name} v${record.version}`, { error: String(err) });
+      }
+    }
   }
 
   registerActivity<I = any, O = any>(name: string, fn: ActivityFn<I, O>, metadata: ActivityDefinition = {}): this {
@@ -180,6 +210,7 @@ export class Runtime {
     if (this.started) return;
     this.started = true;
     await this.store.init();
+    await this.recordDiagrams();
     const turns = this.turnProcessor();
     // Fetch-on-ack: a completion's ack claims the instance's next turn, which runs here at once.
     const claimTurn = this.store.ackWorkItemAndLockInstance
