@@ -9,11 +9,27 @@ import { legacyRecord, mirrorToReflect, standardRecord, type AnyClass, type Orch
 
 export class DecoratorUsageError extends DuroxideError {}
 
+/**
+ * The decorators' argument: an options object, or (the seed's short form) a string — the
+ * diagram title of an orchestration, the diagram label of an activity.
+ */
+function normaliseOptions<O extends object>(decorator: string, arg: unknown, stringKey: keyof O & string): O {
+  if (arg === undefined) return {} as O;
+  if (typeof arg === 'string') return { [stringKey]: arg } as O;
+  if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) return arg as O;
+  throw new DecoratorUsageError(
+    `${decorator}() was given ${Array.isArray(arg) ? 'an array' : `a ${typeof arg === 'object' ? 'null' : typeof arg} (${String(arg)})`}. ` +
+      `Pass an options object (${decorator}({ ${stringKey}: '...' })) or a string, which sets ${stringKey}.`,
+  );
+}
+
 function isStandardContext(x: unknown): x is DecoratorContext {
   return typeof x === 'object' && x !== null && 'kind' in x;
 }
 
-export function orchestration(options: OrchestrationOptions = {}) {
+/** `@orchestration({ ... })`, or `@orchestration('Title')`: the string sets `diagramTitle`. */
+export function orchestration(optionsOrTitle: OrchestrationOptions | string = {}) {
+  const options = normaliseOptions<OrchestrationOptions>('@orchestration', optionsOrTitle, 'diagramTitle');
   return function decorate(value: AnyClass, context?: unknown): void {
     if (typeof value !== 'function') throw new DecoratorUsageError('@orchestration() goes on a class.');
     if (isStandardContext(context) && context.kind !== 'class') {
@@ -30,7 +46,9 @@ export function orchestration(options: OrchestrationOptions = {}) {
   };
 }
 
-export function activity(options: ActivityDecoratorOptions = {}) {
+/** `@activity({ ... })`, or `@activity('Label')`: the string sets `diagramLabel`. */
+export function activity(optionsOrLabel: ActivityDecoratorOptions | string = {}) {
+  const options = normaliseOptions<ActivityDecoratorOptions>('@activity', optionsOrLabel, 'diagramLabel');
   return function decorate(target: unknown, contextOrKey?: unknown, descriptor?: PropertyDescriptor): any {
     if (isStandardContext(contextOrKey)) {
       const context = contextOrKey;

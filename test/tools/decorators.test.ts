@@ -15,6 +15,7 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { InvalidSchemaError } from '../../src/llm/json-schema.js';
 import { DuplicateRegistrationError } from '../../src/runtime/errors.js';
 import { tempDir } from '../support/temp-paths.js';
+import { getClassMetadata } from '../../src/tools/metadata.js';
 
 (globalThis as Record<string, unknown>).__duroxide = { orchestration, activity };
 
@@ -114,5 +115,38 @@ describe('decorators', () => {
   it('a class without decorators is refused with advice', () => {
     const runtime = new Runtime({ store: new MemoryStore(), logger: silentLogger });
     expect(() => runtime.register(class Plain {})).toThrow(/no @orchestration or @activity/);
+  });
+
+  it("the seed's string forms: @orchestration('Title') sets diagramTitle, @activity('Label') sets diagramLabel", async () => {
+    const src = `
+const { orchestration, activity } = (globalThis as any).__duroxide;
+export class Payments {
+  @activity('💳 Process Payment')
+  async processPayment(_ctx: unknown, input: { amount: number }) { return input.amount; }
+}
+@orchestration('Order Processing Workflow')
+export class OrderProcessing {
+  async run(ctx: any, input: { amount: number }) { return ctx.scheduleActivity('processPayment', input); }
+}`;
+    for (const experimentalDecorators of [false, true]) {
+      const code = ts.transpileModule(src, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, experimentalDecorators } }).outputText;
+      const mod = await load(code);
+      const meta = getClassMetadata(mod.OrderProcessing);
+      expect(meta?.orchestration).toEqual({ name: 'OrderProcessing', diagramTitle: 'Order Processing Workflow' });
+      expect(getClassMetadata(mod.Payments)?.activities).toEqual([{ method: 'processPayment', options: { name: 'processPayment', diagramLabel: '💳 Process Payment' } }]);
+      const runtime = new Runtime({ store: new MemoryStore(), logger: silentLogger });
+      runtime.register(mod.OrderProcessing, mod.Payments);
+      await runtime.start();
+      expect(await runtime.client.getResult(await runtime.client.startOrchestration('OrderProcessing', { amount: 7 }))).toBe(7);
+      await runtime.shutdown();
+    }
+  });
+
+  it('any other non-object argument is a DecoratorUsageError naming what was passed', () => {
+    expect(() => orchestration(42 as never)).toThrow(DecoratorUsageError);
+    expect(() => orchestration(42 as never)).toThrow(/@orchestration\(\) was given a number \(42\)\. Pass an options object/);
+    expect(() => activity(['x'] as never)).toThrow(/@activity\(\) was given an array/);
+    expect(() => activity(null as never)).toThrow(/@activity\(\) was given a null/);
+    expect(() => activity(true as never)).toThrow(/sets diagramLabel/);
   });
 });
