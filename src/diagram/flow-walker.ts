@@ -4,6 +4,7 @@
  * completion, `return`, `throw`, a failing step no `catch` handles, `break`/`continue` — and
  * each exit continues where it was going once the finally steps are drawn.
  */
+import { LLM_OPERATION_NAMES } from '../llm/operation-names.js';
 import type * as t from '@babel/types';
 import { children, findDecorator, isFunctionNode, keyName, line, literalString, memberCall, unwrap, walk, type FunctionNode } from './ast.js';
 import { caseLabel, conditionLabel } from './condition-label.js';
@@ -54,7 +55,8 @@ type Scope = FunctionScope | TryScope | JumpTarget;
 type Loop = t.ForStatement | t.ForOfStatement | t.ForInStatement | t.WhileStatement | t.DoWhileStatement;
 type StepKind = 'activity' | 'timer' | 'event' | 'sub_orchestration' | 'llm';
 
-export const LLM_OPS = new Set(['generate', 'generateWithSystem', 'ifTrue', 'classify', 'extractFeatures', 'generateStructured', 'summarize', 'sentiment', 'generateWithContext', 'generateValidated']);
+/** The LLM operations, from the LLM layer's specs: a new operation is drawn without editing this file. */
+export const LLM_OPS = LLM_OPERATION_NAMES;
 
 export class FlowWalker {
   readonly builder = new FlowBuilder();

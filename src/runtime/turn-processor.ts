@@ -8,10 +8,12 @@ import {
   isTerminalEvent,
   type ErrorDetails,
   type HistoryEvent,
+  type Json,
   type NewHistoryEvent,
   type OrchestrationStarted,
 } from './history.js';
 import type { CompletionMessage, OrchestratorMessage } from './messages.js';
+import type { OrchestrationFn } from './context-api.js';
 import { DEFAULT_VERSION, type OrchestrationRegistry } from './registry.js';
 import { HistoryIndex } from './history-index.js';
 import { scheduleKindCompletedBy } from './event-kinds.js';
@@ -117,40 +119,43 @@ export class TurnProcessor {
       return this.unknownCode(item, builder, toErrorDetails(err), executionId, started);
     }
 
-    let replayer = cached;
-    if (replayer) {
-      await replayer.advance(newEvents, nowMs);
-    } else {
-      replayer = await Replayer.start({
-        instanceId: item.instanceId,
-        fn: registered.fn,
-        history: [...persisted, ...newEvents],
-        persistedCount: persisted.length,
-        nowMs,
-        recordPrompts: this.opts.recordPrompts,
-        maxPayloadBytes: this.opts.maxPayloadBytes,
-        llmProviders: this.opts.llmProviders,
-        remoteLlm: this.opts.remoteLlm,
-        tools: this.opts.tools,
-        onTrace: (level, message, fields) => this.opts.onTrace?.(item.instanceId, level, message, fields),
-      });
-    }
+    const replayer = cached ?? (await this.replayFromStart(item.instanceId, registered.fn, persisted, newEvents, nowMs));
+    if (cached) await cached.advance(newEvents, nowMs);
+    return { commit: this.commitOf(replayer, executionId, newEvents, started, inst?.customStatus), keep: replayer.finished ? undefined : replayer };
+  }
+
+  /** A replayer that ran the code over the whole history (no cached one could be used). */
+  private replayFromStart(instanceId: string, fn: OrchestrationFn, persisted: HistoryEvent[], newEvents: HistoryEvent[], nowMs: number): Promise<Replayer> {
+    return Replayer.start({
+      instanceId,
+      fn,
+      history: [...persisted, ...newEvents],
+      persistedCount: persisted.length,
+      nowMs,
+      recordPrompts: this.opts.recordPrompts,
+      maxPayloadBytes: this.opts.maxPayloadBytes,
+      llmProviders: this.opts.llmProviders,
+      remoteLlm: this.opts.remoteLlm,
+      tools: this.opts.tools,
+      onTrace: (level, message, fields) => this.opts.onTrace?.(instanceId, level, message, fields),
+    });
+  }
+
+  /** What the turn commits: the new events, the instance row, and the work it created. */
+  private commitOf(replayer: Replayer, executionId: number, newEvents: HistoryEvent[], started: OrchestrationStarted, previousStatus: Json | undefined): TurnCommit {
     const out = replayer.takeTurnOutput();
-    const customStatus = replayer.currentCustomStatus ?? inst?.customStatus;
+    const customStatus = replayer.currentCustomStatus ?? previousStatus;
     return {
-      commit: {
-        executionId,
-        historyDelta: [...newEvents, ...out.newEvents],
-        instance: {
-          ...statusOf(out.outcome),
-          name: started.name,
-          version: started.version,
-          ...(customStatus !== undefined ? { customStatus } : {}),
-          ...(started.parentInstanceId ? { parentInstanceId: started.parentInstanceId } : {}),
-        },
-        ...withoutCancelled(out),
+      executionId,
+      historyDelta: [...newEvents, ...out.newEvents],
+      instance: {
+        ...statusOf(out.outcome),
+        name: started.name,
+        version: started.version,
+        ...(customStatus !== undefined ? { customStatus } : {}),
+        ...(started.parentInstanceId ? { parentInstanceId: started.parentInstanceId } : {}),
       },
-      keep: out.outcome ? undefined : replayer,
+      ...withoutCancelled(out),
     };
   }
 
