@@ -4,7 +4,7 @@
  */
 import type { Json, LlmUsage } from './history.js';
 import type { Sentiment } from '../llm/operations/sentiment.js';
-import type { TextValidator } from '../llm/operations/generate-validated.js';
+import type { TextValidator, ValidatedOptions } from '../llm/operations/generate-validated.js';
 import type { SchemaLike } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
 import type { LlmBudget } from './llm-ledger.js';
@@ -73,8 +73,16 @@ export interface LlmContextOptions extends LlmCallOptions {
   system?: string;
   /** Your own data to include (JSON). */
   context?: unknown;
+  /** The same as `context` (give one of the two). */
+  customContext?: unknown;
   /** Trim the context, oldest entries first, to about this many tokens. */
   maxContextTokens?: number;
+  /** Timers fired, events received, sub-orchestration results, earlier LLM answers (default true). */
+  includeHistory?: boolean;
+  /** The custom status (default true). */
+  includeState?: boolean;
+  /** Activity results, successes and failures (default true). */
+  includeActivityResults?: boolean;
 }
 
 export type TraceLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -138,6 +146,11 @@ export interface OrchestrationContext {
   generateWithContext(prompt: string, opts?: LlmContextOptions): DurableTask<string>;
   /** Re-asks with the validator's message until it returns true, up to `maxAttempts`. */
   generateValidated(prompt: string, validator: TextValidator, maxAttempts?: number, opts?: LlmCallOptions): DurableTask<string>;
+  /**
+   * With `schema`, the answer is parsed as JSON and checked against it, then `validate` sees
+   * the typed value; a failure of either is sent back to the model, up to `maxAttempts` (3).
+   */
+  generateValidated<T = string>(prompt: string, options: ValidatedOptions<T>, opts?: LlmCallOptions): DurableTask<T>;
   /** The activities registered as tools (those with a description, or marked `tool: true`). */
   describeTools(): ToolDefinition[];
   /** A token and/or cost budget for this execution's LLM operations. */

@@ -67,8 +67,16 @@ export class OrchestrationContextImpl extends DurableContext implements Orchestr
   }
 
   generateWithContext(prompt: string, opts: LlmContextOptions = {}): DurableTask<string> {
-    const { system, context, maxContextTokens, ...call } = opts;
+    const { system, context: legacyContext, customContext, maxContextTokens, includeHistory, includeState, includeActivityResults, ...call } = opts;
+    if (legacyContext !== undefined && customContext !== undefined) {
+      throw new TypeError('ctx.generateWithContext(): give customContext or context (the same option), not both');
+    }
+    const context = customContext ?? legacyContext;
     if (context !== undefined) assertJson(context, 'The context given to ctx.generateWithContext');
+    const flags = { includeHistory, includeState, includeActivityResults };
+    for (const [key, value] of Object.entries(flags)) {
+      if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`ctx.generateWithContext(): ${key} must be true or false (got ${JSON.stringify(value)})`);
+    }
     return this.llmOp(
       ops.generateWithContextSpec,
       {
@@ -77,14 +85,38 @@ export class OrchestrationContextImpl extends DurableContext implements Orchestr
         ...(system !== undefined ? { system } : {}),
         ...(context !== undefined ? { custom: context } : {}),
         ...(maxContextTokens !== undefined ? { maxContextTokens } : {}),
+        ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
       },
       call,
     );
   }
 
-  generateValidated(prompt: string, validator: ops.TextValidator, maxAttempts = 3, opts?: LlmCallOptions): DurableTask<string> {
-    if (typeof validator !== 'function') throw new TypeError('ctx.generateValidated(prompt, validator): validator must be a function');
-    return this.llmOp(ops.generateValidatedSpec, { prompt: requireText(prompt, 'generateValidated', 'prompt'), maxAttempts }, opts, validator);
+  generateValidated(prompt: string, validator: ops.TextValidator, maxAttempts?: number, opts?: LlmCallOptions): DurableTask<string>;
+  generateValidated<T = string>(prompt: string, options: ops.ValidatedOptions<T>, opts?: LlmCallOptions): DurableTask<T>;
+  generateValidated(
+    prompt: string,
+    validatorOrOptions: ops.TextValidator | ops.ValidatedOptions<unknown>,
+    maxAttemptsOrOpts?: number | LlmCallOptions,
+    textFormOpts?: LlmCallOptions,
+  ): DurableTask<unknown> {
+    const text = requireText(prompt, 'generateValidated', 'prompt');
+    if (typeof validatorOrOptions === 'function') {
+      const maxAttempts = (maxAttemptsOrOpts as number | undefined) ?? 3;
+      return this.llmOp(ops.generateValidatedSpec, { prompt: text, maxAttempts }, textFormOpts, validatorOrOptions);
+    }
+    if (typeof validatorOrOptions !== 'object' || validatorOrOptions === null) {
+      throw new TypeError('ctx.generateValidated(prompt, validator): give a validator function or { validate?, schema?, maxAttempts? }');
+    }
+    const { validate, schema, maxAttempts = 3, system } = validatorOrOptions;
+    if (validate !== undefined && typeof validate !== 'function') throw new TypeError('ctx.generateValidated(prompt, { validate }): validate must be a function');
+    if (schema !== undefined) assertValidSchema(schema, 'The schema given to ctx.generateValidated');
+    const args: ops.ValidatedArgs = { prompt: text, maxAttempts, ...(system !== undefined ? { system } : {}), ...(schema !== undefined ? { schema } : {}) };
+    // The runner hands validators the answer's text; this one sees the parsed value.
+    const onText: ops.TextValidator | undefined = validate && ((answer) => {
+      const parsed = ops.parseValidated(answer, args);
+      return parsed.ok ? validate(parsed.value) : parsed.feedback;
+    });
+    return this.llmOp(ops.generateValidatedSpec, args, maxAttemptsOrOpts as LlmCallOptions | undefined, onText);
   }
 
   describeTools(): ToolDefinition[] {

@@ -1,7 +1,9 @@
 /**
  * `ctx.generateWithContext(prompt, options)`: the prompt plus what the orchestration knows —
  * its name, version and ids, recent activity results, timers fired, events received, custom
- * status and caller data — trimmed oldest first to `maxContextTokens`.
+ * status and caller data — trimmed oldest first to `maxContextTokens`. `includeHistory`
+ * (timers, events, sub-orchestrations, earlier LLM answers), `includeActivityResults` and
+ * `includeState` (custom status) each default to true; false leaves that part out.
  */
 import { estimateTokens } from '../token-estimate.js';
 import { withFeedback, type OperationSpec } from './operation-spec.js';
@@ -30,6 +32,14 @@ export interface ContextArgs {
   snapshot: OrchestrationSnapshot;
   custom?: unknown;
   maxContextTokens?: number;
+  includeHistory?: boolean;
+  includeState?: boolean;
+  includeActivityResults?: boolean;
+}
+
+/** Whether an item is sent, given the include flags. */
+function included(i: ContextItem, a: ContextArgs): boolean {
+  return i.kind === 'activity' ? a.includeActivityResults !== false : a.includeHistory !== false;
 }
 
 function renderItem(i: ContextItem): string {
@@ -43,10 +53,10 @@ export function renderContext(a: ContextArgs): string {
   const s = a.snapshot;
   const head = [
     `Orchestration: ${s.name} v${s.version} (instance ${s.instanceId}, execution ${s.executionId})`,
-    ...(s.customStatus !== undefined ? [`Custom status: ${JSON.stringify(s.customStatus)}`] : []),
+    ...(s.customStatus !== undefined && a.includeState !== false ? [`Custom status: ${JSON.stringify(s.customStatus)}`] : []),
     ...(a.custom !== undefined ? [`Caller context: ${JSON.stringify(a.custom)}`] : []),
   ];
-  let items = s.items.map(renderItem);
+  let items = s.items.filter((i) => included(i, a)).map(renderItem);
   const budget = a.maxContextTokens ?? Number.POSITIVE_INFINITY;
   const size = () => estimateTokens([...head, ...items].join('\n'));
   let dropped = 0;
@@ -58,9 +68,18 @@ export function renderContext(a: ContextArgs): string {
   return [...head, ...history].join('\n');
 }
 
+export const INCLUDE_FLAGS = ['includeHistory', 'includeState', 'includeActivityResults'] as const;
+
 export const generateWithContextSpec: OperationSpec<ContextArgs, string> = {
   operation: 'generateWithContext',
-  hashInput: (a) => ({ prompt: a.prompt, system: a.system ?? null, custom: a.custom ?? null, maxContextTokens: a.maxContextTokens ?? null }),
+  // The include flags join the hash only when given, so histories recorded before them replay.
+  hashInput: (a) => ({
+    prompt: a.prompt,
+    system: a.system ?? null,
+    custom: a.custom ?? null,
+    maxContextTokens: a.maxContextTokens ?? null,
+    ...Object.fromEntries(INCLUDE_FLAGS.filter((k) => a[k] !== undefined).map((k) => [k, a[k]])),
+  }),
   buildRequest: (a, _attempt, feedback) => ({
     system: [a.system, `Context of the running workflow:\n${renderContext(a)}`].filter(Boolean).join('\n\n'),
     prompt: withFeedback(a.prompt, feedback),
