@@ -96,6 +96,15 @@ describe('one instance with its diagram overlay', () => {
     expect(byName).toMatchObject({ validate: 'done', shipStandard: 'done', shipExpress: 'not_taken', charge: 'done' });
   });
 
+  it('links a sub-orchestration step to its child instance, and the child to its parent', async () => {
+    const d = await api.instance(s.batch);
+    const sub = d.diagram!.graph.nodes.find((n) => n.kind === 'sub_orchestration')!;
+    const child = d.overlay!.nodes[sub.id].children![0];
+    expect(d.overlay!.nodes[sub.id].state).toBe('done');
+    expect(d.children).toEqual([{ instanceId: child, name: 'FanOut', status: 'Completed' }]);
+    expect((await api.instance(child)).parent).toEqual({ instanceId: s.batch, name: 'Batch', status: 'Completed' });
+  });
+
   it('highlights the step an instance waits on, and shows a race loser as cancelled', async () => {
     const w = await api.instance(s.waiting);
     expect(states(w)).toMatchObject({ notify: 'done', managerDecision: 'waiting', reimburse: 'pending' });

@@ -130,6 +130,29 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
       const raised = (await consoleStore.readHistory(s.agent, 1)).find((e) => e.kind === 'ExternalEvent');
       expect(raised).toMatchObject({ name: 'approval:r1', data: { approved: true, decidedBy: 'ana', via: 'console' } });
 
+      // A sub-orchestration step links to its child instance.
+      await open(s.batch);
+      await overlayStates(page, api, s.batch);
+      const subNode = (await api.instance(s.batch)).diagram!.graph.nodes.find((n) => n.kind === 'sub_orchestration')!;
+      await page.click(`g.node[data-node-id="${subNode.id}"]`);
+      const childLink = page.locator('[data-testid=step-panel] a');
+      await childLink.waitFor();
+      expect(await childLink.textContent()).toContain(`${s.batch}::sub-`);
+
+      // Raise an event: the JSON editor refuses invalid JSON before anything is sent.
+      await open(s.waiting);
+      await page.waitForSelector('.instance[data-status=Running]');
+      await page.click('text=Raise event');
+      await page.fill('[data-testid=event-name]', 'note');
+      await page.fill('.json-editor', '{"text": ');
+      expect(await page.isDisabled('[data-testid=event-send]')).toBe(true);
+      expect(await page.textContent('[data-testid=json-check]')).not.toBe('valid JSON');
+      await page.fill('.json-editor', '{"text": "<b>hi</b>"}');
+      expect(await page.textContent('[data-testid=json-check]')).toBe('valid JSON');
+      await page.click('[data-testid=event-send]');
+      await page.waitForSelector('.dialog', { state: 'detached' });
+      await expect.poll(async () => (await consoleStore.readHistory(s.waiting)).some((e) => e.kind === 'ExternalEvent' && e.name === 'note'), { timeout: 20_000 }).toBe(true);
+
       // Cancel with a reason.
       await open(s.waiting);
       await page.click('[data-testid=cancel-button]');

@@ -51,6 +51,7 @@ export interface Scenario {
   race: string;
   xss: string;
   closure: string;
+  batch: string;
 }
 
 /** Starts every scenario instance and waits until each reached the state the tests expect. */
@@ -67,8 +68,9 @@ export async function runScenario(runtime: Runtime, store: Store): Promise<Scena
     race: await c.startOrchestration('RaceFlow', null, { instanceId: 'race' }),
     xss: await c.startOrchestration('EchoFlow', null, { instanceId: XSS_ID }),
     closure: await c.startOrchestration('Closure', 3, { instanceId: 'closure' }),
+    batch: await c.startOrchestration('Batch', ['x.png', 'y.png'], { instanceId: 'batch' }),
   };
-  for (const id of [s.completed, s.failed, s.fanOut, s.ticker, s.race, s.xss, s.closure]) await c.waitForOrchestration(id, { timeoutMs: 20_000 });
+  for (const id of [s.completed, s.failed, s.fanOut, s.ticker, s.race, s.xss, s.closure, s.batch]) await c.waitForOrchestration(id, { timeoutMs: 20_000 });
   await waitFor(async () => ((await c.getStatus(s.agent))?.customStatus as { step?: string } | undefined)?.step === 'awaiting approval');
   await waitFor(async () => (await c.readHistory(s.waiting)).some((e) => e.kind === 'ExternalSubscribed'));
   return s;
