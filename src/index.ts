@@ -28,7 +28,8 @@ export type {
   ActivityFn,
 } from './runtime/context-api.js';
 export type { ActivityMetadata } from './runtime/registry.js';
-export type { ActivityDefinition, ActivityDecoratorOptions } from './tools/activity-definition.js';
+export type { ActivityDefinition, ActivityDecoratorOptions, ToolExample } from './tools/activity-definition.js';
+export { InvalidToolExampleError } from './tools/invalid-tool-example-error.js';
 export type { HistoryEvent, HistoryEventKind, Json, ErrorDetails, LlmUsage } from './runtime/history.js';
 export {
   DuroxideError,

@@ -8,6 +8,8 @@ import type { OrchestrationContext } from '../runtime/context-api.js';
 import type { Json, LlmUsage } from '../runtime/history.js';
 import { compileSchema } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
+import { LlmBudgetExceededError } from '../runtime/errors.js';
+import { remainingBudget } from './remaining-budget.js';
 import { budgetSpent } from '../runtime/llm-ledger.js';
 import { resolveConfig, type AgentConfig, type ResolvedAgentConfig } from './agent-config.js';
 import { PLAN_SCHEMA, type Plan, type PlannedAction } from './plan-schema.js';
@@ -82,6 +84,8 @@ export async function agentOrchestration(ctx: OrchestrationContext, input: Agent
     return finish('budget_exceeded', `Stopped: the LLM budget is spent (${previous.usage.input + previous.usage.output} tokens).`, before);
   }
 
+  // The ledger refuses any LLM call of this iteration (a re-ask included) past the run's budget.
+  if (config.maxCost) ctx.setLlmBudget(remainingBudget(config.maxCost, previous.usage, config.llm?.model));
   const work = ctx.task(() => runIteration(ctx, input, config, previous, iteration, log));
   let outcome: IterationOutcome;
   if (previous.deadlineMs !== null) {
@@ -95,6 +99,7 @@ export async function agentOrchestration(ctx: OrchestrationContext, input: Agent
   }
 
   if (outcome.kind === 'done') return finish('completed', outcome.summary, iteration, outcome.reason);
+  if (outcome.kind === 'budget') return finish('budget_exceeded', `Stopped: the LLM budget is spent (${outcome.reason}).`, iteration);
   const hallucinations = previous.hallucinations + outcome.hallucinations;
   if (hallucinations >= config.maxHallucinations) {
     return finish('hallucination_limit', `Stopped: the plans named unknown tools or invalid parameters ${hallucinations} times.`, iteration);
@@ -110,7 +115,7 @@ export async function agentOrchestration(ctx: OrchestrationContext, input: Agent
   return ctx.continueAsNew({ ...input, state });
 }
 
-type IterationOutcome = { kind: 'done'; summary: string; reason?: string } | { kind: 'continue'; hallucinations: number };
+type IterationOutcome = { kind: 'done'; summary: string; reason?: string } | { kind: 'continue'; hallucinations: number } | { kind: 'budget'; reason: string };
 
 async function runIteration(
   ctx: OrchestrationContext,
@@ -122,7 +127,13 @@ async function runIteration(
 ): Promise<IterationOutcome> {
   const tools = offeredTools(ctx.describeTools(), config, input.tools);
   ctx.setCustomStatus({ iteration, step: 'planning' });
-  const plan = await ctx.generateStructured<Plan>(planningPrompt(input, tools, previous.transcript, config), PLAN_SCHEMA, config.llm);
+  let plan: Plan;
+  try {
+    plan = await ctx.generateStructured<Plan>(planningPrompt(input, tools, previous.transcript, config), PLAN_SCHEMA, config.llm);
+  } catch (err) {
+    if (err instanceof LlmBudgetExceededError) return { kind: 'budget', reason: err.message };
+    throw err;
+  }
   log.push({
     iteration,
     kind: 'plan',
@@ -197,7 +208,9 @@ function normalise(d: { approved?: boolean; reason?: string } | null): { approve
 }
 
 function offeredTools(all: ToolDefinition[], config: ResolvedAgentConfig, perRun: string[] | undefined): ToolDefinition[] {
-  return all.filter((t) => (!config.allowedTools || config.allowedTools.includes(t.name)) && (!perRun || perRun.includes(t.name)));
+  return all.filter(
+    (t) => !config.forbiddenTools.includes(t.name) && (!config.allowedTools || config.allowedTools.includes(t.name)) && (!perRun || perRun.includes(t.name)),
+  );
 }
 
 /** The run's usage (all executions) against maxCost, priced at the planning model's price. */
@@ -209,13 +222,13 @@ function overBudget(config: ResolvedAgentConfig, used: LlmUsage): boolean {
 function planningPrompt(input: AgentInput, tools: ToolDefinition[], transcript: TranscriptEntry[], config: ResolvedAgentConfig): string {
   const toolLines = tools.map(
     (t) =>
-      `- ${t.name}: ${t.description || '(no description)'}${config.approvalRequired.includes(t.name) ? ' [needs human approval]' : ''}\n  params schema: ${JSON.stringify(t.parametersSchema)}`,
+      `- ${t.name}: ${t.description || '(no description)'}${config.approvalRequired.includes(t.name) ? ' [needs human approval]' : ''}\n  params schema: ${JSON.stringify(t.parametersSchema)}` +
+      t.examples.map((ex) => `\n  example${ex.description ? ` (${ex.description})` : ''}: ${JSON.stringify(ex.params)}${ex.result !== undefined ? ` -> ${JSON.stringify(ex.result)}` : ''}`).join(''),
   );
   return [
     `Intent: ${input.intent}`,
     ...(input.context !== undefined ? [`Context: ${JSON.stringify(input.context)}`] : []),
     `Tools you may call:\n${toolLines.join('\n') || '(none)'}`,
-    ...(config.forbiddenTools.length ? [`Never call: ${config.forbiddenTools.join(', ')}`] : []),
     transcript.length ? `What happened so far:\n${transcript.map(entryText).join('\n')}` : 'Nothing has been done yet.',
     'Plan the next step. Give each action a unique id. Set "parallel" when the actions are independent. ' +
       'Set "done": true with a "summary" when the intent is achieved or cannot be achieved.',

@@ -10,12 +10,20 @@ export interface ActivityDefinition {
   parameters?: unknown;
   /** JSON Schema (or zod 4 schema) of the output. */
   returns?: unknown;
-  examples?: unknown[];
+  /** Example calls, shown to the agent's planner with the tool (params are checked against `parameters`). */
+  examples?: ToolExample[];
   /** The label on diagrams (default: the activity name). */
   diagramLabel?: string;
   diagramColor?: string;
   /** A tool even without a description. */
   tool?: boolean;
+}
+
+/** One example call of a tool: what it is for, the params, and what it returns. */
+export interface ToolExample<P = Record<string, unknown>, R = unknown> {
+  description?: string;
+  params: P;
+  result?: R;
 }
 
 /** `@activity({...})`: the definition plus the name (default: the method name). */

@@ -3,7 +3,8 @@
  * return schemas, examples). Fed by `registerActivity` metadata and by `@activity`.
  * Activities without a description are not tools unless marked `tool: true`.
  */
-import type { ActivityDefinition } from './activity-definition.js';
+import type { ActivityDefinition, ToolExample } from './activity-definition.js';
+import { InvalidToolExampleError } from './invalid-tool-example-error.js';
 import { compileSchema, toJsonSchema, type JsonSchemaObject, type SchemaLike } from '../llm/json-schema.js';
 
 export interface ToolDefinition {
@@ -11,7 +12,7 @@ export interface ToolDefinition {
   description: string;
   parametersSchema: JsonSchemaObject;
   returnsSchema?: JsonSchemaObject;
-  examples: unknown[];
+  examples: ToolExample[];
 }
 
 export interface ToolSource {
@@ -31,6 +32,7 @@ export class ToolRegistry {
     const returns = m.returns === undefined ? undefined : toJsonSchema(m.returns as SchemaLike);
     if (parameters) compileSchema(parameters, `parameters of activity "${source.name}"`);
     if (returns) compileSchema(returns, `returns of activity "${source.name}"`);
+    checkExamples(source.name, m.examples, parameters);
     if (!m.description && !m.tool) return;
     this.tools.set(source.name, {
       name: source.name,
@@ -56,4 +58,16 @@ export class ToolRegistry {
     if (!tool) return [`there is no tool named "${name}" (tools: ${[...this.tools.keys()].sort().join(', ') || 'none'})`];
     return compileSchema(tool.parametersSchema, `parameters of tool "${name}"`)(params).errors;
   }
+}
+
+/** Examples are shown to an LLM as calls to copy: each must be a valid call. */
+function checkExamples(name: string, examples: unknown, parameters: JsonSchemaObject | undefined): void {
+  if (examples === undefined) return;
+  if (!Array.isArray(examples)) throw new InvalidToolExampleError(name, 'examples must be an array of { params, result?, description? }');
+  const check = compileSchema(parameters ?? ANY_OBJECT, `parameters of activity "${name}"`);
+  examples.forEach((ex: unknown, i) => {
+    if (typeof ex !== 'object' || ex === null || !('params' in ex)) throw new InvalidToolExampleError(name, `examples[${i}] has no params: give { params, result?, description? }`);
+    const errors = check((ex as ToolExample).params).errors;
+    if (errors.length) throw new InvalidToolExampleError(name, `examples[${i}].params do not match the parameters schema (${errors.join('; ')})`);
+  });
 }

@@ -3,6 +3,7 @@ import { MockLlmProvider } from '../../src/llm/mock-provider.js';
 import type { LlmRequest } from '../../src/llm/provider.js';
 import { registerAgent } from '../../src/agent/agent-client.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
+import type { ActivityDefinition } from '../../src/tools/activity-definition.js';
 import { startRuntime } from '../runtime/runtime-harness.js';
 
 export const ran: { tool: string; params: unknown; at: number }[] = [];
@@ -11,16 +12,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const vmParams = { type: 'object', properties: { vm: { type: 'string' } }, required: ['vm'], additionalProperties: false };
 
 export function registerTools(rt: Runtime): void {
-  const tool = (name: string, description: string, fn: (p: any) => unknown, parameters: object = vmParams) =>
+  const tool = (name: string, description: string, fn: (p: any) => unknown, parameters: object = vmParams, more: ActivityDefinition = {}) =>
     rt.registerActivity(
       name,
       async (_a, params: any) => {
         ran.push({ tool: name, params, at: Date.now() });
         return fn(params);
       },
-      { description, parameters },
+      { description, parameters, ...more },
     );
-  tool('get_metrics', 'CPU and memory of a VM', (p) => ({ vm: p.vm, cpu: 97, memory: 41 }));
+  tool('get_metrics', 'CPU and memory of a VM', (p) => ({ vm: p.vm, cpu: 97, memory: 41 }), vmParams, {
+    examples: [{ description: 'a busy VM', params: { vm: 'vm-7' }, result: { vm: 'vm-7', cpu: 97, memory: 41 } }],
+  });
   tool('get_top_processes', 'Top processes by CPU', () => [{ name: 'java', cpu: 91 }]);
   tool('restart_container', 'Restart a container on a VM', (p) => ({ restarted: p.container }), {
     type: 'object',

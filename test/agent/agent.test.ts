@@ -4,6 +4,7 @@ import { readAgentTranscript, startAgent } from '../../src/agent/agent-client.js
 import type { AgentResult, AgentState } from '../../src/agent/agent-orchestration.js';
 import { entryText } from '../../src/agent/transcript.js';
 import { estimateTokens } from '../../src/llm/token-estimate.js';
+import { InvalidToolExampleError } from '../../src/tools/invalid-tool-example-error.js';
 import { agentRuntime, done, plan, ran } from './agent-harness.js';
 
 const vm = { vm: 'vm-123' };
@@ -85,6 +86,31 @@ describe('agent', () => {
     expect(llm.calls[1].prompt).toContain('reset_network#f1 was REFUSED');
   });
 
+  it('forbidden tools are not offered to the planner at all', async () => {
+    const { runtime, llm } = await agentRuntime([done('ok')]);
+    const id = await startAgent(runtime.client, { intent: 'fix', config: { forbiddenTools: ['reset_network'] } });
+    await runtime.client.getResult(id);
+    expect(llm.calls[0].prompt).toContain('- get_metrics:');
+    expect(llm.calls[0].prompt).not.toContain('reset_network');
+  });
+
+  it("the planner sees each tool's examples with its description and schema", async () => {
+    const { runtime, llm } = await agentRuntime([done('ok')]);
+    await runtime.client.getResult(await startAgent(runtime.client, { intent: 'fix' }));
+    expect(llm.calls[0].prompt).toContain('example (a busy VM): {"vm":"vm-7"} -> {"vm":"vm-7","cpu":97,"memory":41}');
+  });
+
+  it('an example that is not a valid call of its tool is refused at registration', async () => {
+    const { runtime } = await agentRuntime([done('ok')]);
+    const params = { type: 'object', properties: { vm: { type: 'string' } }, required: ['vm'] };
+    expect(() => runtime.registerActivity('probe', async () => 1, { description: 'Probe', parameters: params, examples: [{ params: { host: 'x' } as never }] })).toThrow(
+      InvalidToolExampleError,
+    );
+    expect(() => runtime.registerActivity('probe2', async () => 1, { description: 'Probe', parameters: params, examples: [{ params: { host: 'x' } as never }] })).toThrow(
+      /Activity "probe2": examples\[0\]\.params do not match the parameters schema .*required property 'vm'.*Fix the example/,
+    );
+  });
+
   it('approval granted: the action waits for approval:<id>, then runs', async () => {
     const { runtime } = await agentRuntime([plan('Reboot', [{ tool: 'restart_vm', params: vm, id: 'r1' }]), done('rebooted')]);
     const id = await startAgent(runtime.client, { intent: 'fix', config: { approvalRequired: ['restart_vm'] } });
@@ -128,6 +154,32 @@ describe('agent', () => {
     const result = (await runtime.client.getResult(id)) as AgentResult;
     expect(result.doneReason).toBe('budget_exceeded');
     expect(llm.calls).toHaveLength(1);
+  });
+
+  it('the budget is checked before every LLM call of an iteration: a re-ask past it is never sent', async () => {
+    // The first plan is not JSON, so generateStructured would re-ask within the same iteration.
+    const { runtime, llm } = await agentRuntime(['I think we should look at the logs', plan('again', [{ tool: 'get_logs', params: vm, id: 'l' }])]);
+    const id = await startAgent(runtime.client, { intent: 'loop', config: { maxCost: { maxTokens: 1 } } });
+    const result = (await runtime.client.getResult(id)) as AgentResult;
+    expect(result.doneReason).toBe('budget_exceeded');
+    expect(result.summary).toMatch(/LLM budget is spent .*budget 1/);
+    expect(llm.calls).toHaveLength(1);
+    expect(ran).toEqual([]);
+  });
+
+  it('the budget left after earlier iterations is what the next one may spend', async () => {
+    const first = plan('again', [{ tool: 'get_logs', params: vm, id: 'l' }]);
+    // What the first planning call costs, measured on a run of one iteration.
+    const probe = await agentRuntime([first]);
+    const one = (await probe.runtime.client.getResult(await startAgent(probe.runtime.client, { intent: 'loop', config: { maxIterations: 1 } }))) as AgentResult;
+    const firstPlanTokens = one.usage.input + one.usage.output;
+    // Iteration 2 starts under budget; its re-ask of an answer that is not a plan would pass it.
+    const { runtime, llm } = await agentRuntime([first, 'not a plan', plan('again', [{ tool: 'get_logs', params: vm, id: 'l2' }])]);
+    const id = await startAgent(runtime.client, { intent: 'loop', config: { maxCost: { maxTokens: firstPlanTokens + 1 } } });
+    const result = (await runtime.client.getResult(id)) as AgentResult;
+    expect(result).toMatchObject({ doneReason: 'budget_exceeded', iterations: 2 });
+    expect(llm.calls).toHaveLength(2);
+    expect(ran.map((r) => r.params)).toEqual([vm]);
   });
 
   it('stops at the overall timeout (a durable timer raced against the work)', async () => {
