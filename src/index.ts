@@ -100,7 +100,7 @@ export {
 export { LlmOperationFailedError, LlmBudgetExceededError } from './runtime/errors.js';
 export type { LlmBudget } from './runtime/llm-ledger.js';
 export type { Sentiment } from './llm/operations/sentiment.js';
-export type { TextValidator } from './llm/operations/generate-validated.js';
+export type { TextValidator, Validator, ValidatedOptions } from './llm/operations/generate-validated.js';
 export { estimateTokens } from './llm/token-estimate.js';
 
 // Tools
