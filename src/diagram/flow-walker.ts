@@ -251,8 +251,9 @@ export class FlowWalker {
       const s = this.scopes[i];
       if (s.kind === 'function') return false;
       if (s.kind === 'try') {
-        if (s.finalizer) return s.jumps.push(j), true;
-        continue;
+        if (!s.finalizer) continue;
+        s.jumps.push(j);
+        return true;
       }
       const matches = j.label ? s.label === j.label : s.kind === 'loop' || (j.kind === 'break' && s.kind === 'switch');
       if (!matches) continue;

@@ -45,7 +45,13 @@ export class HoverImages {
       // not rendered yet
     }
     if (!svg) {
-      const rendered = await renderSvg(d).catch((e: Error) => (warnings.push(`${d.name}: the hover picture could not be rendered (${e.message})`), null));
+      let rendered: string | null = null;
+      try {
+        rendered = await renderSvg(d);
+      } catch (e) {
+        warnings.push(`${d.name}: the hover picture could not be rendered (${(e as Error).message})`);
+        return undefined;
+      }
       if (!rendered) {
         warnings.push(`${d.name}: no hover picture (${d.format === 'dot' ? 'install graphviz' : d.format === 'plantuml' ? 'install plantuml' : 'install chromium, or set CHROMIUM_PATH'})`);
         return undefined;
