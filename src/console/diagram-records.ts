@@ -66,14 +66,24 @@ export function extractFromSource(dir: string): { flows: OrchestrationFlow[]; wa
   return collectFlows(extracted);
 }
 
+/** Markup in labels (activity names, compared literals) drawn as text: mermaid's entity codes. */
+const TEXT_ENTITIES: Record<string, string> = { '<': '#lt;', '>': '#gt;', '&': '#amp;', '`': '#96;', '\\': '#92;' };
+const asText = (s: string | undefined) => (s === undefined ? s : s.replace(/[<>&`\\]/g, (c) => TEXT_ENTITIES[c]));
+
+/** The IR drawn as a mermaid flowchart whose labels can only be text. */
+export function safeMermaid(name: string, graph: FlowGraph): string {
+  const nodes = graph.nodes.map((n) => ({ ...n, ...(n.label !== undefined ? { label: asText(n.label) } : {}), ...(n.name !== undefined ? { name: asText(n.name) } : {}) }));
+  const edges = graph.edges.map((e) => ({ ...e, ...(e.label !== undefined ? { label: asText(e.label) } : {}) }));
+  return renderDiagram({ name, file: '', graph: { nodes, edges } }, 'mermaid');
+}
+
 function fromRecord(r: DiagramRecord, version: string | null): ConsoleDiagram {
   const graph = r.graph as unknown as FlowGraph;
-  const flow: OrchestrationFlow = { name: r.name, file: r.file ?? '', graph };
   return {
     name: r.name,
     version: r.version,
     graph,
-    mermaid: renderDiagram(flow, 'mermaid'),
+    mermaid: safeMermaid(r.name, graph),
     ...(r.file ? { file: r.file } : {}),
     source: 'store',
     ...(version !== null && r.version !== version ? { otherVersion: true } : {}),
@@ -112,7 +122,7 @@ export class DiagramCatalog {
           name,
           version: flow.version ?? null,
           graph: flow.graph,
-          mermaid: renderDiagram(flow, 'mermaid'),
+          mermaid: safeMermaid(name, flow.graph),
           file: flow.file,
           source: 'source',
           ...(flow.version && version !== null && flow.version !== version ? { otherVersion: true } : {}),

@@ -15,6 +15,7 @@ import type { Store } from '../../src/store/store.js';
 import { requireTool } from '../support/required-tool.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { WEIRD_ACTIVITY } from './fixtures/console-flows.js';
 import { runScenario, startScenarioRuntime, XSS, XSS_ID, type Scenario } from './scenario.js';
 
 export interface E2EStores {
@@ -97,7 +98,9 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
 
       // XSS payloads render as text, nowhere as markup or script.
       await open(s.xss);
-      await overlayStates(page, api, s.xss);
+      expect(await overlayStates(page, api, s.xss)).toMatchObject({ echo: 'done', notify: 'not_taken', [WEIRD_ACTIVITY]: 'done' });
+      expect(await page.textContent('[data-testid=diagram]')).toContain('<i>weird</i>');
+      expect(await page.$$eval('[data-testid=diagram] i, [data-testid=diagram] img, [data-testid=diagram] foreignObject', (x) => x.map((e) => e.tagName + ':' + e.outerHTML.slice(0, 200)))).toEqual([]);
       expect(await page.textContent('[data-testid=instance-id]')).toBe(XSS_ID);
       expect(await page.textContent('.io')).toContain(JSON.stringify(XSS).slice(1, -1));
       await page.click('[data-testid=tab-llm]');

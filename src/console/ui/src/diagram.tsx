@@ -14,6 +14,8 @@ function loadMermaid(): Promise<Mermaid> {
     m.default.initialize({
       startOnLoad: false,
       securityLevel: 'strict',
+      // Labels as SVG text, never HTML (foreignObject).
+      htmlLabels: false,
       theme: 'base',
       flowchart: { htmlLabels: false, curve: 'basis', nodeSpacing: 36, rankSpacing: 44 },
       themeVariables: {
