@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from './atomic-write.js';
+import { writeIfChanged } from './atomic-write.js';
 import { IR_SCHEMA_VERSION } from './flow-graph.js';
 import type { DiagramFormat } from './formats/index.js';
 
@@ -58,7 +58,7 @@ export class DiagramCache {
 
   set(slug: string, entry: Omit<CacheEntry, 'promptVersion' | 'schemaVersion'>): void {
     const full: CacheEntry = { ...entry, promptVersion: PROMPT_VERSION, schemaVersion: IR_SCHEMA_VERSION };
-    writeAtomic(this.path(slug, entry.format), JSON.stringify(full, null, 2) + '\n');
+    writeIfChanged(this.path(slug, entry.format), JSON.stringify(full, null, 2) + '\n');
   }
 
   /** Removes entries of orchestrations that are gone or changed, and leftovers of older versions. */
