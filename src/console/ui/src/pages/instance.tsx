@@ -14,7 +14,7 @@ export function InstancePage({ id, query, meta }: { id: string; query: URLSearch
   const execution = query.get('execution');
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [tab, setTab] = useState<Tab>((query.get('tab') as Tab) || 'diagram');
+  const [chosen, setTab] = useState<Tab | null>((query.get('tab') as Tab) || null);
   const [selected, setSelected] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'cancel' | 'raise' | null>(null);
   const timer = useRef<number | undefined>(undefined);
@@ -44,6 +44,8 @@ export function InstancePage({ id, query, meta }: { id: string; query: URLSearch
   if (error && !detail) return <ErrorNote error={error} />;
   if (!detail) return <div class="loading">Loading…</div>;
   const i = detail.instance;
+  // Without a diagram, open on what there is: the agent's transcript, or the timeline.
+  const tab: Tab = chosen ?? (detail.diagram ? 'diagram' : detail.transcript ? 'transcript' : 'timeline');
   const terminal = i.status === 'Completed' || i.status === 'Failed' || i.status === 'Cancelled';
   const canAct = !meta.readOnly && !terminal;
   const tabs: [Tab, string][] = [
@@ -362,11 +364,11 @@ function LedgerView({ detail }: { detail: Detail }) {
                     <div class="io">
                       <div>
                         <h5>Prompt</h5>
-                        {c.prompt !== undefined ? <JsonBlock value={c.prompt} /> : <p class="dim small">Not recorded (run the runtime with recordPrompts: true).</p>}
+                        {c.prompt !== undefined ? <PromptView prompt={c.prompt} /> : <p class="dim small">Not recorded (run the runtime with recordPrompts: true).</p>}
                       </div>
                       <div>
                         <h5>{c.error ? 'Error' : 'Answer'}</h5>
-                        <JsonBlock value={c.error ?? c.answer} />
+                        <JsonBlock value={c.error ?? jsonText(c.answer)} />
                       </div>
                     </div>
                   </td>
@@ -378,6 +380,51 @@ function LedgerView({ detail }: { detail: Detail }) {
       </table>
     </div>
   );
+}
+
+/** A recorded request: its system prompt, prompt and messages as text, the rest as JSON. */
+function PromptView({ prompt }: { prompt: unknown }) {
+  if (!prompt || typeof prompt !== 'object' || Array.isArray(prompt)) return <JsonBlock value={prompt} />;
+  const { system, prompt: user, messages, ...rest } = prompt as { system?: unknown; prompt?: unknown; messages?: { role?: string; content?: unknown }[] };
+  return (
+    <>
+      {typeof system === 'string' && (
+        <>
+          <h5>System</h5>
+          <JsonBlock value={system} />
+        </>
+      )}
+      {typeof user === 'string' && (
+        <>
+          <h5>User</h5>
+          <JsonBlock value={user} />
+        </>
+      )}
+      {Array.isArray(messages) &&
+        messages.map((m, k) => (
+          <div key={k}>
+            <h5>{String(m.role ?? 'message')}</h5>
+            <JsonBlock value={m.content} />
+          </div>
+        ))}
+      {Object.keys(rest).length > 0 && (
+        <>
+          <h5>Options</h5>
+          <JsonBlock value={rest} />
+        </>
+      )}
+    </>
+  );
+}
+
+/** A JSON answer (structured output) pretty-printed; any other text as it is. */
+function jsonText(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
 }
 
 function Meter({ label, used, limit }: { label: string; used: number; limit: number }) {
