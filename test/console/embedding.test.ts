@@ -73,6 +73,15 @@ describe('fetch-style handler', () => {
       );
     expect((await action('http://evil.test')).status).toBe(403);
     expect((await action('http://app.test')).status).toBe(202);
+    const start = (body: string) =>
+      handle(new Request('http://app.test/ops/api/instances', { method: 'POST', headers: { authorization: 'Bearer s3cret', 'content-type': 'application/json' }, body }));
+    const started = await start(JSON.stringify({ name: 'OrderFlow', input: { id: 'o-9' }, instanceId: 'emb-2' }));
+    expect(started.status).toBe(201);
+    expect(await started.json()).toEqual({ instanceId: 'emb-2' });
+    expect((await store.getInstance('emb-2'))?.status).toBe('Pending');
+    expect((await start(JSON.stringify({ name: 'OrderFlow', instanceId: 'emb-2' }))).status).toBe(409);
+    expect((await start('{not json')).status).toBe(400);
+    expect((await start(JSON.stringify({ input: 1 }))).status).toBe(400);
     const cookie = await handle(new Request('http://app.test/ops/?token=s3cret'));
     expect(cookie.status).toBe(303);
     expect(cookie.headers.get('set-cookie')).toMatch(/duroxide_console=s3cret; Path=\/ops; HttpOnly; SameSite=Strict/);
