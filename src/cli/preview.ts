@@ -1,14 +1,9 @@
 /** `--preview`: writes SVG (and PNG for mermaid) next to the diagram files when the renderer is installed. */
 import { resolve, join } from 'node:path';
 import { writeAtomic } from '../diagram/atomic-write.js';
-import { chromiumAvailable, CHROMIUM_PATH, renderMermaidInBrowser } from '../diagram/browser-render.js';
+import { chromiumAvailable, renderMermaidInBrowser } from '../diagram/browser-render.js';
+import { formatSpec } from '../diagram/formats/index.js';
 import type { GeneratedDiagram } from '../diagram/generate-diagrams.js';
-import { renderSvg } from '../diagram/hover-images.js';
-
-const NEEDS: Record<string, string> = {
-  dot: 'Graphviz "dot" is not installed (apt-get install graphviz)',
-  plantuml: 'PlantUML is not installed (apt-get install plantuml)',
-};
 
 export async function previewDiagram(d: GeneratedDiagram, dir: string): Promise<{ ok: boolean; message: string }> {
   const base = join(resolve(dir), d.slug);
@@ -19,11 +14,9 @@ export async function previewDiagram(d: GeneratedDiagram, dir: string): Promise<
     writeAtomic(`${base}.png`, png);
     return { ok: true, message: `${d.name}: ${base}.svg, ${base}.png` };
   }
-  const svg = mermaid ? null : await renderSvg(d);
-  if (!svg) {
-    const why = NEEDS[d.format] ?? `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH) for a picture`;
-    return { ok: false, message: `${d.name}: ${why}; the diagram text follows:` };
-  }
+  const spec = formatSpec(d.format);
+  const svg = mermaid ? null : await spec.renderSvg(d.diagram);
+  if (!svg) return { ok: false, message: `${d.name}: a picture needs ${spec.svgRenderer}; the diagram text follows:` };
   writeAtomic(`${base}.svg`, svg);
   return { ok: true, message: `${d.name}: ${base}.svg` };
 }

@@ -1,8 +1,7 @@
 /**
- * Renders diagrams to SVG and PNG in headless Chromium (Debian's `chromium`) through
- * playwright-core: mermaid in a page, DOT through Graphviz's `dot`. Both are optional.
+ * Renders mermaid to SVG and PNG in headless Chromium (Debian's `chromium`) through
+ * playwright-core; both are optional. (Each format's SVG renderer is in formats/.)
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -39,14 +38,5 @@ export async function renderMermaidInBrowser(text: string): Promise<RenderedImag
     return { svg, png };
   } finally {
     await browser.close();
-  }
-}
-
-/** DOT to SVG with Graphviz, when `dot` is installed. */
-export function renderDotSvg(text: string): string | null {
-  try {
-    return execFileSync('dot', ['-Tsvg'], { input: text, encoding: 'utf8' });
-  } catch {
-    return null;
   }
 }

@@ -1,33 +1,22 @@
 /**
- * Pictures for the hover: each diagram rendered to SVG offline — mermaid in headless Chromium
- * (Debian's `chromium`, through playwright-core), DOT with Graphviz's `dot`, PlantUML with
- * `plantuml` — and shown in the JSDoc as a Markdown image (a `data:` URI, so it needs no file
+ * Pictures for the hover: each diagram rendered to SVG offline by its format's renderer (mermaid
+ * in headless Chromium, DOT with Graphviz, PlantUML with `plantuml`) and shown in the JSDoc as a Markdown image (a `data:` URI, so it needs no file
  * or server). Rendered only when the diagram changed: the SVGs are kept in the committed cache
  * folder with the hash of the text they show. A missing tool means no picture, with a warning.
  */
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from './atomic-write.js';
-import { chromiumAvailable, renderDotSvg } from './browser-render.js';
 import type { GeneratedDiagram } from './diagram-sourcing.js';
-import { hasPlantUml } from './formats/plantuml.js';
+import { formatSpec } from './formats/index.js';
 
 const HASH_COMMENT = /<!-- duroxide:diagram-hash=([0-9a-f]{64}) -->/;
 const textHash = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** SVG markup of a diagram, or null when the renderer it needs is not installed. */
-export async function renderSvg(d: GeneratedDiagram): Promise<string | null> {
-  if (d.format === 'dot') return renderDotSvg(d.diagram);
-  if (d.format === 'plantuml') {
-    if (!hasPlantUml()) return null;
-    const run = spawnSync('plantuml', ['-tsvg', '-pipe'], { input: d.diagram, encoding: 'utf8', timeout: 60_000 });
-    return run.status === 0 ? run.stdout : null;
-  }
-  if (!chromiumAvailable()) return null;
-  const { renderMermaidInBrowser } = await import('./browser-render.js');
-  return (await renderMermaidInBrowser(d.diagram)).svg;
+/** SVG markup of a diagram, or null when the renderer its format needs is not installed. */
+export function renderSvg(d: GeneratedDiagram): Promise<string | null> {
+  return formatSpec(d.format).renderSvg(d.diagram);
 }
 
 export class HoverImages {
@@ -53,7 +42,7 @@ export class HoverImages {
         return undefined;
       }
       if (!rendered) {
-        warnings.push(`${d.name}: no hover picture (${d.format === 'dot' ? 'install graphviz' : d.format === 'plantuml' ? 'install plantuml' : 'install chromium, or set CHROMIUM_PATH'})`);
+        warnings.push(`${d.name}: no hover picture: it needs ${formatSpec(d.format).svgRenderer}`);
         return undefined;
       }
       svg = `${rendered.replace(/^<\?xml[^>]*>\s*/, '').trim()}\n<!-- duroxide:diagram-hash=${hash} -->\n`;

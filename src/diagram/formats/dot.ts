@@ -1,4 +1,5 @@
 /** Graphviz DOT. Attributes are one map per node, so none repeats; colours are ones `dot` knows. */
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { DrawnGraph } from '../drawn-graph.js';
 import type { FlowNode, OrchestrationFlow } from '../flow-graph.js';
@@ -90,6 +91,12 @@ async function drawnGraph(text: string): Promise<DrawnGraph> {
   return { nodes: [...labels].map(([id, label]) => ({ id, label, ...(decisions.has(id) ? { role: 'note' as const } : {}) })), edges };
 }
 
+/** DOT to SVG with Graphviz's `dot`, when it is installed. */
+async function renderSvg(text: string): Promise<string | null> {
+  const run = spawnSync('dot', ['-Tsvg'], { input: text, encoding: 'utf8', timeout: 60_000 });
+  return run.status === 0 ? run.stdout : null;
+}
+
 export const dotFormat = {
   id: 'dot',
   extension: 'dot',
@@ -100,4 +107,6 @@ export const dotFormat = {
   syntaxError,
   drawnGraph,
   escapeLabel,
+  renderSvg,
+  svgRenderer: 'Graphviz (apt-get install graphviz)',
 } as const satisfies DiagramFormatSpec<'dot'>;

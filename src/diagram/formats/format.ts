@@ -23,6 +23,10 @@ export interface DiagramFormatSpec<Id extends string = string> {
   drawnGraph(text: string): Promise<DrawnGraph>;
   /** Makes text safe inside a label of this format (literals substituted into an LLM's answer). */
   escapeLabel(text: string): string;
+  /** The diagram as SVG, rendered offline (hover pictures, `--preview`); null when the renderer is missing. */
+  renderSvg(text: string): Promise<string | null>;
+  /** What to install when `renderSvg` has no renderer. */
+  readonly svgRenderer: string;
 }
 
 /** A colour from `@activity({ diagramColor })` as `#rrggbb[aa]`, or undefined when it is not one. */

@@ -78,6 +78,12 @@ async function drawnGraph(text: string): Promise<DrawnGraph> {
   return { nodes: read.vertices.map((v) => ({ id: v.id, label: v.text, ...(v.shape === 'diamond' ? { role: 'note' as const } : {}) })), edges: read.edges };
 }
 
+/** Mermaid to SVG in headless Chromium (playwright-core and Debian's `chromium`, both optional). */
+export async function mermaidSvg(text: string): Promise<string | null> {
+  const { chromiumAvailable, renderMermaidInBrowser } = await import('../browser-render.js');
+  return chromiumAvailable() ? (await renderMermaidInBrowser(text)).svg : null;
+}
+
 export const mermaidFormat = {
   id: 'mermaid',
   extension: 'mmd',
@@ -88,4 +94,6 @@ export const mermaidFormat = {
   syntaxError,
   drawnGraph,
   escapeLabel: esc,
+  renderSvg: mermaidSvg,
+  svgRenderer: 'Chromium (apt-get install chromium, or set CHROMIUM_PATH)',
 } as const satisfies DiagramFormatSpec<'mermaid'>;

@@ -132,6 +132,13 @@ async function drawnGraph(text: string): Promise<DrawnGraph> {
   return lines.some((l) => /^\s*:/.test(l)) ? blockGraph(lines) : arrowGraph(lines);
 }
 
+/** PlantUML to SVG with `plantuml -tsvg -pipe`, when it is installed. */
+async function renderSvg(text: string): Promise<string | null> {
+  if (!hasPlantUml()) return null;
+  const run = spawnSync('plantuml', ['-tsvg', '-pipe'], { input: text, encoding: 'utf8', timeout: 60_000 });
+  return run.status === 0 ? run.stdout : null;
+}
+
 export const plantumlFormat = {
   id: 'plantuml',
   extension: 'puml',
@@ -142,5 +149,7 @@ export const plantumlFormat = {
   syntaxError,
   drawnGraph,
   escapeLabel: esc,
+  renderSvg,
+  svgRenderer: 'PlantUML (apt-get install plantuml)',
 } as const satisfies DiagramFormatSpec<'plantuml'>;
 

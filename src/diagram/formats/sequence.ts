@@ -8,6 +8,7 @@
 import { BlockGraph, type BlockKind, type DrawnGraph } from '../drawn-graph.js';
 import type { FlowEdge, FlowNode, OrchestrationFlow } from '../flow-graph.js';
 import { parseMermaid, readMermaid } from '../mermaid-validator.js';
+import { mermaidSvg } from './mermaid.js';
 import { nodeText } from '../node-label.js';
 import type { DiagramFormatSpec } from './format.js';
 
@@ -312,4 +313,6 @@ export const sequenceFormat = {
   syntaxError,
   drawnGraph,
   escapeLabel: esc,
+  renderSvg: mermaidSvg,
+  svgRenderer: 'Chromium (apt-get install chromium, or set CHROMIUM_PATH)',
 } as const satisfies DiagramFormatSpec<'sequence'>;
