@@ -19,7 +19,7 @@ const store: Store =
 const runtime = new Runtime({
   store,
   logger: silentLogger,
-  lockMs: 600,
+  lockMs: 1500, // long enough that a loaded CI machine does not lose leases by itself; the test freezes past it
   idlePollMs: 10,
   llm: new OpenAIProvider({ apiKey: 'sk-pause-test', baseURL: llmURL, model: 'gpt-test' }),
   llmReliability: { maxAttempts: 1 },
