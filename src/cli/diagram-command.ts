@@ -20,7 +20,7 @@ export const USAGE = `Usage: duroxide-llm diagram [paths...] [options]
 Draws every orchestration found in the given files and folders (default: src).
 
 Options:
-  --format <f>    mermaid (default), sequence, dot, plantuml (several: mermaid,dot), or json (the FlowGraph IR on stdout)
+  --format <f>    ${DIAGRAM_FORMATS.join(', ')} (default ${DIAGRAM_FORMATS[0]}; several: ${DIAGRAM_FORMATS.slice(0, 2).join(',')}), or json (the FlowGraph IR on stdout)
   --name <name>   only this orchestration
   --output <dir>  where diagram files go (default docs/diagrams)
   --check         exit 1 when a committed diagram is missing or no longer matches its code (no LLM needed)
