@@ -8,6 +8,7 @@ import * as llmErrors from '../llm/errors.js';
 import { InvalidSchemaError } from '../llm/json-schema.js';
 import * as storeErrors from '../store/errors.js';
 import { DecoratorUsageError } from '../tools/decorators.js';
+import { InvalidToolExampleError } from '../tools/invalid-tool-example-error.js';
 
 export { DuroxideError };
 
@@ -175,6 +176,7 @@ const KNOWN_ERRORS: Record<string, abstract new (...args: never[]) => Error> = {
   ...storeErrors,
   InvalidSchemaError,
   DecoratorUsageError,
+  InvalidToolExampleError,
 };
 
 /**
