@@ -1,4 +1,8 @@
 import tseslint from 'typescript-eslint';
+import { tsImport } from 'tsx/esm/api';
+
+// The package's own orchestration rules, loaded from source (no build needed to lint).
+const { recommended: duroxide } = await tsImport('./plugins/eslint.ts', import.meta.url);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', 'playground/dist/**', '**/.tmp/**', 'test/**/projects/**', '**/duroxide-diagrams*.d.ts'] },
@@ -9,4 +13,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The examples use the rules users get from duroxide-llm/eslint.
+  { ...duroxide, files: ['playground/**/*.ts'] },
 );
