@@ -8,7 +8,8 @@
  * from other source positions.
  */
 import type { FlowGraph, FlowNode, FlowNodeKind } from '../diagram/flow-graph.js';
-import type { HistoryEvent, ScheduleEvent } from '../runtime/history.js';
+import type { HistoryEvent } from '../runtime/history.js';
+import { isSchedule, settlement, viewOf, type ScheduleLike as ScheduleEvent } from './schedule-views.js';
 
 export type NodeState = 'done' | 'waiting' | 'failed' | 'cancelled' | 'passed' | 'not_taken' | 'pending';
 
@@ -32,34 +33,9 @@ export interface Overlay {
   unmapped: number[];
 }
 
-/** Diagram node kind of each schedule kind (kinds the diagram does not draw are absent). */
-const KIND_OF: Partial<Record<string, FlowNodeKind>> = {
-  QueueSubscribed: 'event',
-  OrchestrationChained: 'sub_orchestration',
-  ActivityScheduled: 'activity',
-  TimerCreated: 'timer',
-  ExternalSubscribed: 'event',
-  SubOrchestrationScheduled: 'sub_orchestration',
-  LlmRequested: 'llm',
-};
-
 const STEP_KINDS = new Set<FlowNodeKind>(['activity', 'timer', 'event', 'sub_orchestration', 'llm']);
 
-function scheduleName(e: ScheduleEvent): string | undefined {
-  const any = e as { kind: string; name?: string; queue?: string };
-  if (any.kind === 'QueueSubscribed') return any.queue;
-  if (any.kind === 'OrchestrationChained') return any.name;
-  switch (e.kind) {
-    case 'ActivityScheduled':
-    case 'ExternalSubscribed':
-    case 'SubOrchestrationScheduled':
-      return e.name;
-    case 'LlmRequested':
-      return e.operation;
-    default:
-      return undefined;
-  }
-}
+const scheduleName = (e: ScheduleEvent) => viewOf(e).name(e);
 
 /** `file:line:column` (optionally a file:// URL) split into its parts. */
 export function parseSite(site: string): { file: string; line: number; column: number } | null {
@@ -97,7 +73,7 @@ function mapEvents(graph: FlowGraph, file: string | undefined, schedules: Schedu
   const anySite = schedules.some((e) => e.site && parseSite(e.site) && sameFile(parseSite(e.site)!.file, file));
   let lastIndex = -1;
   for (const e of schedules) {
-    const kind = KIND_OF[e.kind]!;
+    const kind = viewOf(e).node;
     const name = scheduleName(e);
     const site = e.site ? parseSite(e.site) : null;
     let node: FlowNode | undefined;
@@ -162,30 +138,16 @@ function reach(graph: FlowGraph, from: Iterable<string>, forward: boolean, block
  * it has ended (then nothing is still waiting, and what never ran was not taken).
  */
 export function overlayRun(graph: FlowGraph, file: string | undefined, history: HistoryEvent[]): Overlay {
-  const schedules = history.filter((e): e is ScheduleEvent => e.kind in KIND_OF) as ScheduleEvent[];
-  const completions = new Map<number, HistoryEvent>();
-  for (const e of history) if ('sourceEventId' in e && typeof e.sourceEventId === 'number') completions.set(e.sourceEventId, e);
+  const schedules = history.filter(isSchedule);
+  // Settled by a completion, an arrival (the n-th wait takes the n-th event) or at once; race
+  // losers the runtime dropped (ScheduleCancelled) are known, older histories are inferred below.
+  const { settled, completions, dropped: given } = settlement(history);
   const failed = new Set([...completions].filter(([, c]) => c.kind.endsWith('Failed')).map(([id]) => id));
-  const events = new Map<string, { name: string; count: number }[]>();
-  for (const e of history) if (e.kind === 'ExternalEvent') events.set(e.name, [...(events.get(e.name) ?? []), { name: e.name, count: 1 }]);
   const terminalEvent = history.find((e) => e.kind === 'OrchestrationCompleted' || e.kind === 'OrchestrationFailed' || e.kind === 'OrchestrationContinuedAsNew');
   const cancelled = history.some((e) => e.kind === 'OrchestrationCancelRequested') && terminalEvent?.kind === 'OrchestrationFailed';
   const terminal = terminalEvent !== undefined;
   const map = mapEvents(graph, file, schedules, failed);
-
-  // Subscriptions complete when a matching ExternalEvent arrives (the n-th wait takes the n-th event).
-  const delivered = new Set<number>();
-  const waitsByName = new Map<string, number>();
-  for (const s of schedules) {
-    if (s.kind !== 'ExternalSubscribed') continue;
-    const k = waitsByName.get(s.name) ?? 0;
-    waitsByName.set(s.name, k + 1);
-    if (k < (events.get(s.name)?.length ?? 0)) delivered.add(s.eventId);
-  }
-  const isDone = (s: ScheduleEvent) => completions.has(s.eventId) || delivered.has(s.eventId);
-  // Runtimes that record race losers (ScheduleCancelled) say so; older histories are inferred below.
-  const given = new Set<number>();
-  for (const e of history as { kind: string; targetEventId?: number }[]) if (e.kind === 'ScheduleCancelled' && typeof e.targetEventId === 'number') given.add(e.targetEventId);
+  const isDone = (s: ScheduleEvent) => settled.has(s.eventId);
 
   // A pending event lost a race when a sibling of its turn completed and the code went on past it.
   const lostRace = (s: ScheduleEvent) =>

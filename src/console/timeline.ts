@@ -2,11 +2,12 @@
  * The timeline of one execution: every activity, timer, LLM call, wait and sub-orchestration
  * as a bar from its schedule event to its completion, retries as their own bars.
  */
-import type { HistoryEvent, ScheduleEvent } from '../runtime/history.js';
+import type { HistoryEvent } from '../runtime/history.js';
+import { arrivalChannel, isSchedule, viewOf, type BarKind } from './schedule-views.js';
 
 export interface TimelineBar {
   eventId: number;
-  kind: 'activity' | 'timer' | 'llm' | 'wait' | 'sub_orchestration';
+  kind: BarKind;
   label: string;
   startMs: number;
   /** Null while it runs. */
@@ -26,65 +27,42 @@ export interface Timeline {
   omitted: number;
 }
 
-const KIND: Partial<Record<string, TimelineBar['kind']>> = {
-  QueueSubscribed: 'wait',
-  OrchestrationChained: 'sub_orchestration',
-  ActivityScheduled: 'activity',
-  TimerCreated: 'timer',
-  LlmRequested: 'llm',
-  ExternalSubscribed: 'wait',
-  SubOrchestrationScheduled: 'sub_orchestration',
-};
-
-function label(e: ScheduleEvent): string {
-  const any = e as { kind: string; name?: string; queue?: string };
-  if (any.kind === 'QueueSubscribed') return `dequeue ${any.queue}`;
-  if (any.kind === 'OrchestrationChained') return `start ${any.name}`;
-  switch (e.kind) {
-    case 'ActivityScheduled':
-      return e.name;
-    case 'TimerCreated':
-      return `timer until ${new Date(e.fireAtMs).toISOString()}`;
-    case 'LlmRequested':
-      return `${e.operation}${e.model ? ` (${e.model})` : ''}`;
-    case 'ExternalSubscribed':
-      return `wait for ${e.name}`;
-    case 'SubOrchestrationScheduled':
-      return `${e.name} → ${e.instanceId}`;
-    default:
-      return any.kind;
-  }
-}
-
 export function buildTimeline(history: HistoryEvent[], nodeOf: (eventId: number) => string | undefined, nowMs: number, maxBars = 2000): Timeline {
   const done = new Map<number, HistoryEvent>();
   for (const e of history) if ('sourceEventId' in e && typeof e.sourceEventId === 'number') done.set(e.sourceEventId, e);
   const arrivals = new Map<string, HistoryEvent[]>();
-  for (const e of history) if (e.kind === 'ExternalEvent') arrivals.set(e.name, [...(arrivals.get(e.name) ?? []), e]);
+  for (const e of history) {
+    const ch = arrivalChannel(e);
+    if (ch) arrivals.set(ch, [...(arrivals.get(ch) ?? []), e]);
+  }
+  const dropped = new Map<number, HistoryEvent>();
+  for (const e of history) if (e.kind === 'ScheduleCancelled') dropped.set(e.targetEventId, e);
   const waits = new Map<string, number>();
   const ended = history.find((e) => e.kind === 'OrchestrationCompleted' || e.kind === 'OrchestrationFailed' || e.kind === 'OrchestrationContinuedAsNew');
   const attempts = new Map<string, number>();
   const bars: TimelineBar[] = [];
-  for (const e of history) {
-    if (!(e.kind in KIND)) continue;
-    const s = e as ScheduleEvent;
-    let end: HistoryEvent | undefined = done.get(s.eventId);
-    if (s.kind === 'ExternalSubscribed') {
-      const k = waits.get(s.name) ?? 0;
-      waits.set(s.name, k + 1);
-      end = arrivals.get(s.name)?.[k];
+  for (const s of history) {
+    if (!isSchedule(s)) continue;
+    const view = viewOf(s);
+    const label = view.label(s);
+    let end: HistoryEvent | undefined = view.settles === 'at-once' ? s : done.get(s.eventId);
+    if (view.settles === 'arrival' && view.channel) {
+      const ch = view.channel(s);
+      const k = waits.get(ch) ?? 0;
+      waits.set(ch, k + 1);
+      end = arrivals.get(ch)?.[k];
     }
-    const key = `${s.kind}:${label(s)}`;
+    const key = `${s.kind}:${label}`;
     const attempt = s.site === undefined && attempts.has(key) ? attempts.get(key)! + 1 : 1;
     attempts.set(key, attempt);
     const nodeId = nodeOf(s.eventId);
     bars.push({
       eventId: s.eventId,
-      kind: KIND[s.kind]!,
-      label: label(s),
+      kind: view.bar,
+      label,
       startMs: s.timestampMs,
-      endMs: end ? Math.max(end.timestampMs, s.timestampMs) : ended ? ended.timestampMs : null,
-      status: end ? (end.kind.endsWith('Failed') ? 'failed' : 'ok') : ended ? 'abandoned' : 'running',
+      endMs: end ? Math.max(end.timestampMs, s.timestampMs) : (dropped.get(s.eventId) ?? ended)?.timestampMs ?? null,
+      status: end ? (end.kind.endsWith('Failed') ? 'failed' : 'ok') : ended || dropped.has(s.eventId) ? 'abandoned' : 'running',
       attempt,
       ...(nodeId ? { nodeId } : {}),
     });
