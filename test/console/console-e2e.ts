@@ -129,6 +129,9 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
       const navigations: string[] = [];
       watcher.on('framenavigated', (f) => navigations.push(f.url()));
       await watcher.waitForSelector('.instance[data-status=Completed]', { timeout: 20_000 });
+      await watcher.click('[data-testid=tab-transcript]');
+      expect(await watcher.textContent('[data-testid=transcript]')).toMatch(/approved restart_vm#r1.*restart_vm#r1: \{"rebooted":"vm-7"\}/s);
+      expect(await watcher.textContent('[data-testid=stop-reason]')).toContain('completed (fixed) after 2 iterations');
       expect(navigations.filter((u) => !u.includes('#'))).toEqual([]);
       const raised = (await consoleStore.readHistory(s.agent, 1)).find((e) => e.kind === 'ExternalEvent');
       expect(raised).toMatchObject({ name: 'approval:r1', data: { approved: true, decidedBy: 'ana', via: 'console' } });

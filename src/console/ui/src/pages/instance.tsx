@@ -198,7 +198,7 @@ export function InstancePage({ id, query, meta }: { id: string; query: URLSearch
         ))}
       {tab === 'timeline' && <TimelineView detail={detail} />}
       {tab === 'llm' && <LedgerView detail={detail} />}
-      {tab === 'transcript' && detail.transcript && <TranscriptView entries={detail.transcript} />}
+      {tab === 'transcript' && detail.transcript && <TranscriptView entries={detail.transcript} output={i.output} />}
       {tab === 'history' && <HistoryView id={i.instanceId} executionId={detail.executionId} total={detail.historyLength} />}
 
       {dialog === 'cancel' && <CancelDialog id={i.instanceId} onClose={() => setDialog(null)} onDone={() => void load()} />}
@@ -441,8 +441,9 @@ function Meter({ label, used, limit }: { label: string; used: number; limit: num
   );
 }
 
-function TranscriptView({ entries }: { entries: Detail['transcript'] & object }) {
+function TranscriptView({ entries, output }: { entries: Detail['transcript'] & object; output: unknown }) {
   if (!entries.length) return <Empty>No iterations yet.</Empty>;
+  const result = output && typeof output === 'object' && 'doneReason' in output ? (output as { doneReason: string; llmReason?: string; summary?: string; iterations?: number }) : null;
   const byIteration = new Map<number, typeof entries>();
   for (const e of entries) byIteration.set(e.iteration, [...(byIteration.get(e.iteration) ?? []), e]);
   return (
@@ -484,6 +485,16 @@ function TranscriptView({ entries }: { entries: Detail['transcript'] & object })
           ))}
         </div>
       ))}
+      {result && (
+        <div class="card iteration stop" data-testid="stop-reason">
+          <h4>Stopped</h4>
+          <p>
+            <b>{result.doneReason.replace('_', ' ')}</b>
+            {result.llmReason ? ` (${result.llmReason})` : ''} after {result.iterations ?? '?'} iteration{result.iterations === 1 ? '' : 's'}
+          </p>
+          {result.summary && <p class="small">{result.summary}</p>}
+        </div>
+      )}
     </div>
   );
 }
