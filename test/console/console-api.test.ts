@@ -105,6 +105,18 @@ describe('one instance with its diagram overlay', () => {
     expect((await api.instance(child)).parent).toEqual({ instanceId: s.batch, name: 'Batch', status: 'Completed' });
   });
 
+  it('shows an LLM re-ask as a second call of the same step', async () => {
+    const d = await api.instance(s.triage);
+    expect(d.ledger.calls.map((c) => [c.operation, c.reask, c.input, c.output])).toEqual([
+      ['classify', false, 30, 3],
+      ['classify', true, 30, 3],
+    ]);
+    expect(d.ledger.totals).toMatchObject({ calls: 2, input: 60, output: 6 });
+    const classify = d.diagram!.graph.nodes.find((n) => n.kind === 'llm')!;
+    expect(d.overlay!.nodes[classify.id]).toMatchObject({ state: 'done', count: 1, attempts: 2 });
+    expect(d.instance.output).toBe('hardware');
+  });
+
   it('highlights the step an instance waits on, and shows a race loser as cancelled', async () => {
     const w = await api.instance(s.waiting);
     expect(states(w)).toMatchObject({ notify: 'done', managerDecision: 'waiting', reimburse: 'pending' });

@@ -28,8 +28,11 @@ function plans() {
 
 export async function startScenarioRuntime(store: Store): Promise<Runtime> {
   const agentPlans = plans();
+  let triage = 0;
   const llm = new MockLlmProvider([
     { match: 'Intent:', respond: () => agentPlans() },
+    // The first answer is not a label: classify asks again, and the ledger shows the re-ask.
+    { match: 'printer on fire', respond: () => ({ text: triage++ === 0 ? 'maybe the printer?' : 'hardware', usage: { input: 30, output: 3 } }) },
     { match: () => true, respond: { text: XSS, usage: { input: 42, output: 17 } } },
   ]);
   const runtime = new Runtime({ store, llm, recordPrompts: true, logger: silentLogger, idlePollMs: 10 });
@@ -52,6 +55,7 @@ export interface Scenario {
   xss: string;
   closure: string;
   batch: string;
+  triage: string;
 }
 
 /** Starts every scenario instance and waits until each reached the state the tests expect. */
@@ -69,8 +73,9 @@ export async function runScenario(runtime: Runtime, store: Store): Promise<Scena
     xss: await c.startOrchestration('EchoFlow', null, { instanceId: XSS_ID }),
     closure: await c.startOrchestration('Closure', 3, { instanceId: 'closure' }),
     batch: await c.startOrchestration('Batch', ['x.png', 'y.png'], { instanceId: 'batch' }),
+    triage: await c.startOrchestration('Triage', 'ticket: printer on fire', { instanceId: 'triage' }),
   };
-  for (const id of [s.completed, s.failed, s.fanOut, s.ticker, s.race, s.xss, s.closure, s.batch]) await c.waitForOrchestration(id, { timeoutMs: 20_000 });
+  for (const id of [s.completed, s.failed, s.fanOut, s.ticker, s.race, s.xss, s.closure, s.batch, s.triage]) await c.waitForOrchestration(id, { timeoutMs: 20_000 });
   await waitFor(async () => ((await c.getStatus(s.agent))?.customStatus as { step?: string } | undefined)?.step === 'awaiting approval');
   await waitFor(async () => (await c.readHistory(s.waiting)).some((e) => e.kind === 'ExternalSubscribed'));
   return s;
