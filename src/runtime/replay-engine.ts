@@ -38,6 +38,7 @@ import {
 } from './history.js';
 import type { OrchestratorMessage, WorkItem } from './messages.js';
 import { HistoryIndex } from './history-index.js';
+import { callSite } from './call-site.js';
 import { describeEvent, roleOf } from './event-kinds.js';
 import { currentGroup, runInTurn } from './turn-scope.js';
 import { EventInbox, type BufferedEvent } from './event-inbox.js';
@@ -621,24 +622,13 @@ export { describeEvent };
 
 /** The first stack frame outside the runtime: where the orchestration made the call. */
 function codeSite(): string {
-  const stack = new Error().stack?.split('\n').slice(1) ?? [];
-  const frame = stack.find((l) => !/[\\/]src[\\/]runtime[\\/]|node:internal|[\\/]dist[\\/]src[\\/]runtime[\\/]/.test(l));
-  return frame ? ` ${frame.trim()}` : '';
+  const site = callSite();
+  return site ? ` at ${site}` : '';
 }
 
 /** Frames of the runtime and the LLM operations it runs: the call site is the first frame outside them. */
-const RUNTIME_FRAME = /[\\/](?:dist[\\/])?src[\\/](?:runtime|llm)[\\/]|[\s(]node:|\(native\)/;
-
 /** The schedule event with the code site of the ctx call that made it (for the console's diagram overlay). */
 function withCallSite<E extends NewHistoryEvent>(event: E): E {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 24;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  for (const line of stack.split('\n').slice(1)) {
-    if (RUNTIME_FRAME.test(line)) continue;
-    const m = /\(?((?:file:\/\/)?[^\s()]+:\d+:\d+)\)?\s*$/.exec(line);
-    if (m) return { ...event, site: m[1] };
-  }
-  return event;
+  const site = callSite();
+  return site ? { ...event, site } : event;
 }
