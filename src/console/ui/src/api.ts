@@ -136,6 +136,29 @@ const listeners = new Set<(changed: Changed) => void>();
 let source: EventSource | null = null;
 export function onChange(listener: (changed: Changed) => void): () => void {
   listeners.add(listener);
+  ensureSource();
+  return () => listeners.delete(listener);
+}
+
+/** Like onChange, at most one call per `ms` (for views that reload a whole list). */
+export function onChangeThrottled(listener: () => void, ms: number): () => void {
+  let timer: number | undefined;
+  let last = 0;
+  const off = onChange(() => {
+    if (timer !== undefined) return;
+    timer = window.setTimeout(() => {
+      timer = undefined;
+      last = Date.now();
+      listener();
+    }, Math.max(0, last + ms - Date.now()));
+  });
+  return () => {
+    clearTimeout(timer);
+    off();
+  };
+}
+
+function ensureSource(): void {
   if (!source) {
     source = new EventSource(apiUrl('events'));
     source.addEventListener('instances', (e) => {
@@ -143,5 +166,4 @@ export function onChange(listener: (changed: Changed) => void): () => void {
       for (const l of listeners) l(changed);
     });
   }
-  return () => listeners.delete(listener);
 }

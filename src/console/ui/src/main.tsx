@@ -1,7 +1,7 @@
 /** The console's browser app: instances, one instance (diagram with the run overlaid), approvals. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { get, onChange } from './api';
+import { get, onChangeThrottled } from './api';
 import { ApprovalsPage } from './pages/approvals';
 import { InstancePage } from './pages/instance';
 import { InstancesPage } from './pages/instances';
@@ -24,7 +24,7 @@ function App() {
     let stop = false;
     const load = () => void get<{ waits: unknown[] }>('approvals').then((r) => !stop && setPending(r.waits.length), () => {});
     load();
-    const off = onChange(load);
+    const off = onChangeThrottled(load, 1000);
     return () => {
       stop = true;
       off();

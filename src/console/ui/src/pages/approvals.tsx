@@ -1,6 +1,6 @@
 /** The approvals inbox: agent actions waiting for a human, and every other wait on an event. */
 import { useEffect, useState } from 'preact/hooks';
-import { enc, get, onChange, post, type Wait } from '../api';
+import { enc, get, onChangeThrottled, post, type Wait } from '../api';
 import { Empty, ErrorNote, JsonBlock, useNow } from '../components';
 import { ago, duration, time } from '../format';
 import type { Meta } from '../main';
@@ -15,7 +15,7 @@ export function ApprovalsPage({ meta }: { meta: Meta }) {
   useEffect(() => {
     const load = () => void get<{ waits: Wait[] }>('approvals?all=1').then((r) => setWaits(r.waits), (e: Error) => setError(e.message));
     load();
-    return onChange(load);
+    return onChangeThrottled(load, 500);
   }, []);
   const approvals = waits?.filter((w) => w.approval) ?? [];
   const others = waits?.filter((w) => !w.approval) ?? [];
