@@ -1,6 +1,6 @@
 /**
  * The public shape of the contexts handed to orchestration and activity code.
- * Implementations: `orchestration-context.ts`, `activity-context.ts`.
+ * Implementations: `orchestration-context.ts` (on `durable-context.ts`) and `activityContext()` in `activity-worker.ts`.
  */
 import type { Json, LlmUsage } from './history.js';
 import type { Sentiment } from '../llm/operations/sentiment.js';

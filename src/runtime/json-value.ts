@@ -15,7 +15,7 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 /**
  * Throws NonJsonValueError naming the first path that is not plain JSON
  * (functions, symbols, bigint, NaN, class instances such as Date or Map, cycles, nesting
- * deeper than MAX_JSON_DEPTH). Walks iteratively, so deep input never overflows the stack.
+ * deeper than MAX_JSON_DEPTH).
  */
 export function assertJson(value: unknown, what: string): asserts value is Json {
   const problem = findNonJson(value);
@@ -27,41 +27,14 @@ export function assertJson(value: unknown, what: string): asserts value is Json 
   }
 }
 
-type Frame = { value: unknown; path: string; depth: number } | { leave: object };
-
+/** Recursion stops at MAX_JSON_DEPTH, so deep input never overflows the stack. */
 function findNonJson(root: unknown): string | null {
   if (root === undefined) return null;
-  const stack: Frame[] = [{ value: root, path: '$', depth: 0 }];
-  const open = new Set<object>(); // objects on the current path: a repeat is a cycle
-  while (stack.length) {
-    const frame = stack.pop()!;
-    if ('leave' in frame) {
-      open.delete(frame.leave);
-      continue;
-    }
-    const { value, path, depth } = frame;
-    const problem = scalarProblem(value, path);
-    if (problem !== undefined) {
-      if (problem) return problem;
-      continue;
-    }
-    const obj = value as object;
-    if (open.has(obj)) return `${path} is a circular reference`;
-    if (depth >= MAX_JSON_DEPTH) return `${path} is nested deeper than ${MAX_JSON_DEPTH} levels`;
-    const proto = Object.getPrototypeOf(obj);
-    if (!Array.isArray(obj) && proto !== Object.prototype && proto !== null) {
-      return `${path} is a ${obj.constructor?.name ?? 'non-plain'} object`;
-    }
-    open.add(obj);
-    stack.push({ leave: obj });
-    pushChildren(stack, obj, path, depth + 1);
-  }
-  return null;
+  return typeof root === 'object' && root !== null ? objectProblem(root, '$', 0, new Set()) : scalarProblem(root, '$');
 }
 
-/** null for a valid scalar, a message for an invalid one, undefined for an object to open. */
-function scalarProblem(value: unknown, path: string): string | null | undefined {
-  if (value === null) return null;
+/** null for a valid scalar, a message otherwise. */
+function scalarProblem(value: unknown, path: string): string | null {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -70,23 +43,33 @@ function scalarProblem(value: unknown, path: string): string | null | undefined 
       return Number.isFinite(value) ? null : `${path} is ${value}`;
     case 'undefined':
       return `${path} is undefined`;
-    case 'object':
-      return undefined;
     default:
-      return `${path} is a ${typeof value}`;
+      return value === null ? null : `${path} is a ${typeof value}`;
   }
 }
 
-function pushChildren(stack: Frame[], obj: object, path: string, depth: number): void {
-  if (Array.isArray(obj)) {
-    for (let i = obj.length - 1; i >= 0; i--) stack.push({ value: obj[i], path: `${path}[${i}]`, depth });
-    return;
+function objectProblem(obj: object, path: string, depth: number, open: Set<object>): string | null {
+  if (open.has(obj)) return `${path} is a circular reference`;
+  if (depth >= MAX_JSON_DEPTH) return `${path} is nested deeper than ${MAX_JSON_DEPTH} levels`;
+  const isArray = Array.isArray(obj);
+  if (!isArray) {
+    const proto = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null) return `${path} is a ${obj.constructor?.name ?? 'non-plain'} object`;
   }
-  const keys = Object.keys(obj);
-  for (let i = keys.length - 1; i >= 0; i--) {
-    const v = (obj as Record<string, unknown>)[keys[i]];
-    if (v !== undefined) stack.push({ value: v, path: `${path}.${keys[i]}`, depth }); // dropped, like JSON.stringify
+  open.add(obj);
+  const check = (v: unknown, p: string) => (typeof v === 'object' && v !== null ? objectProblem(v, p, depth + 1, open) : scalarProblem(v, p));
+  let problem: string | null = null;
+  if (isArray) {
+    for (let i = 0; i < obj.length && !problem; i++) problem = check(obj[i], `${path}[${i}]`);
+  } else {
+    for (const key of Object.keys(obj)) {
+      const v = (obj as Record<string, unknown>)[key];
+      if (v !== undefined) problem = check(v, `${path}.${key}`); // undefined fields are dropped, like JSON.stringify does
+      if (problem) break;
+    }
   }
+  open.delete(obj);
+  return problem;
 }
 
 /** Normalises a value to what a JSON round trip gives (drops undefined fields). */
