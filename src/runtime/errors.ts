@@ -7,6 +7,7 @@ import { DuroxideError, rehydrate } from '../duroxide-error.js';
 import * as llmErrors from '../llm/errors.js';
 import { InvalidSchemaError } from '../llm/json-schema.js';
 import * as storeErrors from '../store/errors.js';
+import * as self from './errors.js';
 import { DecoratorUsageError } from '../tools/decorators.js';
 import { InvalidToolExampleError } from '../tools/invalid-tool-example-error.js';
 
@@ -149,35 +150,22 @@ function safeString(value: unknown): string {
   }
 }
 
-/** Every error class of the package by name, so a stored error comes back as its class. */
-const KNOWN_ERRORS: Record<string, abstract new (...args: never[]) => Error> = {
-  DuroxideError,
-  NondeterminismError,
-  ActivityFailedError,
-  SubOrchestrationFailedError,
-  ActivityTimeoutError,
-  CancelledError,
-  UnknownOrchestrationError,
-  UnknownActivityError,
-  DuplicateRegistrationError,
-  NonJsonValueError,
-  PayloadTooLargeError,
-  TimerOutOfRangeError,
-  NonDurableAwaitError,
-  StaleContextError,
-  PoisonMessageError,
-  InstanceNotFoundError,
-  WaitTimeoutError,
-  OrchestrationFailedError,
-  LlmOperationFailedError,
-  LlmBudgetExceededError,
-  LlmProviderNotConfiguredError,
-  ...llmErrors,
-  ...storeErrors,
-  InvalidSchemaError,
-  DecoratorUsageError,
-  InvalidToolExampleError,
-};
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+let known: Map<string, ErrorClass> | null = null;
+
+/**
+ * Every error class of the package by name, so a stored error comes back as its class: this
+ * module's own (a new one here is known at once), the LLM layer's, the stores' and the tools'.
+ */
+function knownErrors(): Map<string, ErrorClass> {
+  const candidates: unknown[] = Object.values({ ...self, ...llmErrors, ...storeErrors, InvalidSchemaError, DecoratorUsageError, InvalidToolExampleError });
+  return (known ??= new Map(
+    candidates
+      .filter((v): v is ErrorClass => typeof v === 'function' && v.prototype instanceof Error)
+      .map((cls) => [cls.name, cls] as const),
+  ));
+}
 
 /**
  * Rebuilds an Error from stored details: an instance of the original class when it is one of
@@ -185,7 +173,7 @@ const KNOWN_ERRORS: Record<string, abstract new (...args: never[]) => Error> = {
  * original name otherwise. Only the stored fields come back (message, name, code, retryable).
  */
 export function fromErrorDetails(details: ErrorDetails): Error {
-  const cls = Object.hasOwn(KNOWN_ERRORS, details.name) ? KNOWN_ERRORS[details.name] : undefined;
+  const cls = knownErrors().get(details.name);
   if (!cls) {
     const err = new Error(details.message);
     err.name = details.name;
