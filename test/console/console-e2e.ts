@@ -14,6 +14,8 @@ import type { Runtime } from '../../src/runtime/runtime.js';
 import type { Store } from '../../src/store/store.js';
 import { requireTool } from '../support/required-tool.js';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WEIRD_ACTIVITY } from './fixtures/console-flows.js';
 import { runScenario, startScenarioRuntime, XSS, XSS_ID, type Scenario } from './scenario.js';
@@ -159,6 +161,24 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
       await page.waitForSelector('.dialog', { state: 'detached' });
       await expect.poll(async () => (await consoleStore.readHistory(s.waiting)).some((e) => e.kind === 'ExternalEvent' && e.name === 'note'), { timeout: 20_000 }).toBe(true);
 
+      // Another site cannot drive the console from a browser: a form post and a no-cors fetch
+      // from a page on another origin change nothing.
+      const evil = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(`<form id=f method=post enctype=text/plain action="${running!.url}api/instances/${encodeURIComponent(s.waiting)}/cancel"><input name='{"reason":"x","a' value='":1}'></form>
+          <script>fetch(${JSON.stringify(`${running!.url}api/instances/${encodeURIComponent(s.waiting)}/events`)}, { method: 'POST', mode: 'no-cors', credentials: 'include', body: '{"name":"managerDecision","data":{"approved":true}}' }).finally(() => document.getElementById('f').submit());</script>`);
+      });
+      await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
+      const evilPage = await browser.newPage();
+      await evilPage.goto(`http://localhost:${(evil.address() as AddressInfo).port}/`);
+      await evilPage.waitForURL(/\/cancel$/);
+      expect(await evilPage.textContent('body')).toMatch(/refused|JSON body/);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await consoleStore.getInstance(s.waiting))?.status).toBe('Running');
+      expect((await consoleStore.readHistory(s.waiting)).some((e) => e.kind === 'ExternalEvent' && e.name === 'managerDecision')).toBe(false);
+      await evilPage.close();
+      evil.close();
+
       // Cancel with a reason.
       await open(s.waiting);
       await page.click('[data-testid=cancel-button]');
@@ -195,6 +215,12 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
       const ro = await fetch(new URL('/api/instances', secured.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'OrderFlow' }) });
       expect(ro.status).toBe(403);
       expect((await ro.json()).error).toContain('read-only');
+      const roPage = await browser.newPage();
+      await roPage.goto(`${secured.url}#/instances/${encodeURIComponent(s.failed)}`);
+      await roPage.waitForSelector('.instance');
+      expect(await roPage.textContent('.live')).toContain('read-only');
+      expect(await roPage.$$('nav a[href="#/start"]')).toHaveLength(0);
+      expect(await page.$$('nav a[href="#/start"]')).toHaveLength(1);
     } finally {
       await browser?.close();
       await secured?.close();
