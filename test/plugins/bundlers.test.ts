@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import esbuildPlugin from '../../plugins/esbuild.js';
 import rolldownPlugin from '../../plugins/rolldown.js';
 import rollupPlugin from '../../plugins/rollup.js';
@@ -33,6 +33,19 @@ function expectDiagram(code: string) {
 }
 
 describe('bundler plugins', { timeout: 120_000 }, () => {
+  // The project holds a file that does not parse, on purpose: the plugin warns about it (on
+  // console.warn, at build start). That expected warning is kept out of the test output;
+  // any other warning fails the test.
+  const warnings: string[] = [];
+  beforeEach(() => {
+    warnings.length = 0;
+    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(' ')));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    expect(warnings.filter((w) => !w.startsWith('[duroxide-llm] src/broken-orchestration.ts:6: could not parse'))).toEqual([]);
+  });
+
   it('vite builds diagram modules (and the virtual: alias)', async () => {
     const { build } = await import('vite');
     const root = project();
