@@ -99,6 +99,7 @@ export class ConsoleApi {
     const offset = Math.max(q.offset ?? 0, 0);
     const { status: _status, ...countFilter } = q;
     const [page, counts] = await Promise.all([this.query({ ...q, limit, offset }), this.counts(countFilter)]);
+    await this.prefetchUsage(page.instances);
     const instances = await Promise.all(page.instances.map(async (i) => ({ ...i, llm: await this.instanceUsage(i) })));
     return { instances, total: page.total, counts, limit, offset };
   }
@@ -124,6 +125,20 @@ export class ConsoleApi {
     const counts: Partial<Record<InstanceStatus, number>> = {};
     for (const i of (await this.query(q)).instances) counts[i.status] = (counts[i.status] ?? 0) + 1;
     return counts;
+  }
+
+  /** Token totals of the rows not cached yet, in one store read when the store can. */
+  private async prefetchUsage(rows: InstanceInfo[]): Promise<void> {
+    if (!this.store.summarizeLlmUsage) return;
+    const stale = rows.filter((i) => this.usage.get(i.instanceId)?.updatedAtMs !== i.updatedAtMs);
+    if (!stale.length) return;
+    const summaries = await this.store.summarizeLlmUsage(stale.map((i) => i.instanceId));
+    if (this.usage.size > 20_000) this.usage.clear();
+    for (const i of stale) {
+      const s = summaries[i.instanceId];
+      const usage = s ? { input: s.input, output: s.output, calls: s.calls, costUsd: costOf(s.byModel, this.prices) } : { input: 0, output: 0, calls: 0, costUsd: 0 };
+      this.usage.set(i.instanceId, { updatedAtMs: i.updatedAtMs, usage });
+    }
   }
 
   private async instanceUsage(i: InstanceInfo): Promise<InstanceRow['llm']> {

@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
 import { InstanceAlreadyExistsError, LockLostError, StoreError } from './errors.js';
+import { addLlmUsage } from './llm-usage.js';
 import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
-import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
+import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LlmUsageSummary, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
 
 interface QueuedOrchestratorMessage {
@@ -219,6 +220,12 @@ export class MemoryStore implements Store {
     const counts: Partial<Record<InstanceStatus, number>> = {};
     for (const i of this.instances.values()) if (matchesQuery(i, q)) counts[i.status] = (counts[i.status] ?? 0) + 1;
     return counts;
+  }
+
+  async summarizeLlmUsage(instanceIds: string[]): Promise<Record<string, LlmUsageSummary>> {
+    const out: Record<string, LlmUsageSummary> = {};
+    for (const id of instanceIds) for (const events of this.histories.get(id)?.values() ?? []) for (const e of events) addLlmUsage(out, id, e);
+    return out;
   }
 
   async putDiagram(record: DiagramRecord): Promise<void> {

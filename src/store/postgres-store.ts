@@ -14,11 +14,12 @@ import { randomUUID } from 'node:crypto';
 import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
 import { InstanceAlreadyExistsError, LockLostError, StoreError, StoreFormatError } from './errors.js';
+import { addLlmUsage, LLM_EVENT_MARK } from './llm-usage.js';
 import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
 import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-query.js';
 import { eventsFromRows, instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
-import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
+import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LlmUsageSummary, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
 
 export interface PostgresStoreOptions {
@@ -340,6 +341,14 @@ export class PostgresStore implements Store {
     const { where, args } = instanceWhere(q, POSTGRES, { status: false });
     const r = await this.q(`SELECT status, COUNT(*)::bigint AS n FROM ${this.s}.instances ${where} GROUP BY status`, args);
     return Object.fromEntries(r.rows.map((row) => [row.status, Number(row.n)]));
+  }
+
+  async summarizeLlmUsage(instanceIds: string[]): Promise<Record<string, LlmUsageSummary>> {
+    const out: Record<string, LlmUsageSummary> = {};
+    if (!instanceIds.length) return out;
+    const r = await this.q(`SELECT instance_id, event FROM ${this.s}.history WHERE instance_id = ANY($1::text[]) AND strpos(event, $2) > 0`, [instanceIds, LLM_EVENT_MARK]);
+    for (const row of r.rows) addLlmUsage(out, row.instance_id, JSON.parse(row.event) as HistoryEvent);
+    return out;
   }
 
   async putDiagram(record: DiagramRecord): Promise<void> {

@@ -15,12 +15,13 @@ import Database from 'better-sqlite3';
 import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueueName } from '../runtime/messages.js';
 import { InstanceAlreadyExistsError, LockLostError, StoreError } from './errors.js';
+import { addLlmUsage, LLM_EVENT_MARK } from './llm-usage.js';
 import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
 import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-query.js';
 import { checkExistingFile, newerSchemaError } from './sqlite-file-check.js';
 import { APPLICATION_ID, FORMAT_MARKER, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 import { eventsFromRows, instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
-import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
+import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LlmUsageSummary, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
 
 export interface SqliteStoreOptions {
@@ -322,6 +323,18 @@ export class SqliteStore implements Store {
     const { where, args } = instanceWhere(q, SQLITE, { status: false });
     const rows = this.db.prepare(`SELECT status, COUNT(*) AS n FROM instances ${where} GROUP BY status`).all(...args) as Row[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async summarizeLlmUsage(instanceIds: string[]): Promise<Record<string, LlmUsageSummary>> {
+    const out: Record<string, LlmUsageSummary> = {};
+    for (let i = 0; i < instanceIds.length; i += 500) {
+      const ids = instanceIds.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT instance_id, event FROM history WHERE instance_id IN (${ids.map(() => '?').join(',')}) AND instr(event, ?) > 0`)
+        .all(...ids, LLM_EVENT_MARK) as Row[];
+      for (const r of rows) addLlmUsage(out, r.instance_id, JSON.parse(r.event) as HistoryEvent);
+    }
+    return out;
   }
 
   async putDiagram(record: DiagramRecord): Promise<void> {

@@ -155,6 +155,16 @@ export interface InstancePage {
   total: number;
 }
 
+/** LLM tokens an instance used, over all its executions (LlmCompleted and LlmFailed events). */
+export interface LlmUsageSummary {
+  input: number;
+  output: number;
+  /** LLM calls recorded (completed or failed). */
+  calls: number;
+  /** Tokens by model (`*` for failed calls, which name none). */
+  byModel: Record<string, { input: number; output: number }>;
+}
+
 /** The flow graph (IR) and rendered diagram of one orchestration version, as the build step drew it. */
 export interface DiagramRecord {
   name: string;
@@ -260,6 +270,8 @@ export interface Store {
   queryInstances?(query: InstanceQuery): Promise<InstancePage>;
   /** Management read: how many instances have each status (filters as in `queryInstances`). */
   countInstancesByStatus?(query?: Omit<InstanceQuery, 'status' | 'limit' | 'offset' | 'orderBy'>): Promise<Partial<Record<InstanceStatus, number>>>;
+  /** Management read: LLM token totals of each instance, in one read (instances without LLM calls are absent). */
+  summarizeLlmUsage?(instanceIds: string[]): Promise<Record<string, LlmUsageSummary>>;
   /** Records (or replaces) the diagram of an orchestration version. */
   putDiagram?(record: DiagramRecord): Promise<void>;
   /** Diagram records, of one orchestration name or all; ordered by name, then version. */

@@ -3,6 +3,7 @@
  * instances newest first with their total, counts per status, and diagram records.
  */
 import { expect, it } from 'vitest';
+import type { HistoryEvent } from '../../runtime/history.js';
 import type { Store } from '../store.js';
 import { commit, LONG, sleep, start, started } from './fixtures.js';
 import type { StoreKit } from './kit.js';
@@ -78,6 +79,33 @@ export function managementReadCases({ fresh }: StoreKit): void {
     expect(await s.countInstancesByStatus()).toEqual({ Running: 2, Completed: 2, Pending: 1 });
     expect(await s.countInstancesByStatus({ name: 'billing' })).toEqual({ Completed: 1 });
     expect(await s.countInstancesByStatus({ idContains: 'zzz' })).toEqual({});
+  });
+
+  it('summarizeLlmUsage totals the LLM tokens of each instance over its executions, in one read', async (ctx) => {
+    const s = await fresh();
+    if (!s.summarizeLlmUsage) return ctx.skip('optional capability: this store has no summarizeLlmUsage');
+    await s.createInstance(start('a'));
+    await s.createInstance(start('b'));
+    const llm = (eventId: number, kind: 'LlmCompleted' | 'LlmFailed', input: number, output: number): HistoryEvent =>
+      kind === 'LlmCompleted'
+        ? { kind, eventId, timestampMs: 1, sourceEventId: eventId - 1, result: 'ok', tokensUsed: { input, output }, model: 'm1' }
+        : { kind, eventId, timestampMs: 1, sourceEventId: eventId - 1, error: { name: 'Error', message: 'x' }, tokensUsed: { input, output } };
+    const asked = (eventId: number): HistoryEvent => ({ kind: 'LlmRequested', eventId, timestampMs: 1, operation: 'generate', promptHash: 'h', provider: 'p', options: {} });
+    for (let item = await s.fetchOrchestrationItem(LONG); item; item = await s.fetchOrchestrationItem(LONG)) {
+      const delta: HistoryEvent[] =
+        item.instanceId === 'a'
+          ? [started(), asked(2), llm(3, 'LlmCompleted', 10, 5), asked(4), llm(5, 'LlmFailed', 3, 0)]
+          : [started(), { kind: 'ActivityScheduled', eventId: 2, timestampMs: 1, name: 'act', input: '"kind":"LlmCompleted"', inputHash: 'h' }];
+      await s.ackOrchestrationItem(item.lockToken, commit({ historyDelta: delta }));
+    }
+    // A second execution of a (continue-as-new) counts too.
+    await s.enqueueOrchestratorMessage({ kind: 'ExternalEvent', instanceId: 'a', name: 'go', data: null });
+    const next = (await s.fetchOrchestrationItem(LONG))!;
+    await s.ackOrchestrationItem(next.lockToken, commit({ executionId: 2, historyDelta: [started(1, 2), asked(2), llm(3, 'LlmCompleted', 1, 1)] }));
+    expect(await s.summarizeLlmUsage(['a', 'b', 'missing'])).toEqual({
+      a: { input: 14, output: 6, calls: 3, byModel: { m1: { input: 11, output: 6 }, '*': { input: 3, output: 0 } } },
+    });
+    expect(await s.summarizeLlmUsage([])).toEqual({});
   });
 
   it('putDiagram records one diagram per name and version; a second put replaces it', async (ctx) => {
