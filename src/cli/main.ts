@@ -9,10 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { stopMermaidValidator } from '../diagram/mermaid-validator.js';
 import { diagramCommand, USAGE, UsageError } from './diagram-command.js';
 
+const OPS_USAGE = `Operations (each with --help):
+  duroxide-llm console      the operations console (instances, diagrams with runs, approvals)
+  duroxide-llm instances    list | show | history | cancel | raise | start
+  duroxide-llm approvals    list | approve | reject`;
+
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === 'help') {
-    out.write(`${USAGE}\n`);
+    out.write(`${USAGE}\n\n${OPS_USAGE}\n`);
     return command ? 0 : 2;
   }
   if (command === 'console') return (await import('./console-command.js')).consoleCommand(rest, out, err);
