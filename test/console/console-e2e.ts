@@ -76,6 +76,9 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
       expect(ids).toEqual(expect.arrayContaining([s.completed, s.failed, s.agent, s.fanOut, s.ticker, s.waiting, s.race, s.xss]));
       expect(await page.textContent('[data-testid=count-Failed]')).toContain('1');
       expect(await page.textContent('[data-testid=count-Running]')).toContain('2');
+      // New instances appear without a reload.
+      const fresh = await runtime.client.startOrchestration('FanOut', ['z.png'], { instanceId: 'arrives-live' });
+      await page.waitForSelector(`tr[data-instance="${fresh}"]`, { timeout: 10_000 });
 
       // The overlay: done, not taken, failed, waiting, cancelled race loser, fan-out count.
       const open = (id: string) => page.goto(`${running!.url}#/instances/${encodeURIComponent(id)}`);
@@ -87,6 +90,10 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
       await page.waitForSelector('[data-testid=step-panel] .step-event');
       expect(await page.textContent('[data-testid=step-panel]')).toContain('card declined');
       expect(await page.$$eval('[data-testid=step-panel] .step-event', (e) => e.length)).toBe(2); // the retry is an attempt of the same step
+      await page.click('[data-testid=tab-timeline]');
+      const bars = await page.$$eval('[data-testid=timeline] .tl-row', (rows) => rows.map((r) => r.querySelector('.tl-label')!.textContent));
+      expect(bars).toEqual(['validate', 'shipExpress', 'charge', expect.stringMatching(/^timer until/), 'chargeretry 1']);
+      expect(await page.$$('[data-testid=timeline] .tl-failed')).toHaveLength(2);
       await open(s.fanOut);
       expect(await overlayStates(page, api, s.fanOut)).toMatchObject({ resize: 'done', notify: 'done' });
       expect(await page.textContent('g.node[data-state=done] .ov-badge')).toBe('×3');
