@@ -45,6 +45,7 @@ export {
   PayloadTooLargeError,
   TimerOutOfRangeError,
   NonDurableAwaitError,
+  NonDeterministicCallError,
   StaleContextError,
   PoisonMessageError,
   InstanceNotFoundError,
@@ -54,6 +55,7 @@ export {
 export { LlmProviderNotConfiguredError, LlmProviderNotConfiguredError as LlmNotConfiguredError } from './runtime/errors.js';
 export { MAX_JSON_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES } from './runtime/json-value.js';
 export { MAX_TIMER_MS } from './runtime/orchestration-context.js';
+export type { DeterminismMode } from './runtime/determinism-guard.js';
 
 // Stores
 export type {

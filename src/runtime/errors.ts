@@ -84,6 +84,9 @@ export class TimerOutOfRangeError extends DuroxideError {}
 /** The orchestration awaited something that is not a durable task, so it can never resume. */
 export class NonDurableAwaitError extends DuroxideError {}
 
+/** Orchestration code called something that would decide differently on replay (Date.now(), fetch, …). */
+export class NonDeterministicCallError extends DuroxideError {}
+
 /** A ctx method was called after its turn ended (a stale context). */
 export class StaleContextError extends DuroxideError {}
 

@@ -42,7 +42,8 @@ import { callSite } from './call-site.js';
 import { describeEvent, roleOf } from './event-kinds.js';
 import { currentGroup, runInTurn } from './turn-scope.js';
 import { EventInbox, type BufferedEvent } from './event-inbox.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson } from './json-value.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson, jsonHash } from './json-value.js';
+import type { DeterminismMode } from './determinism-guard.js';
 import type { OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
 import type { ClaimedSlot, ContextEngine } from './context-engine.js';
 import { LlmLedger, contextSnapshot } from './llm-ledger.js';
@@ -82,6 +83,8 @@ export interface ReplayerOptions {
   recordPrompts?: boolean;
   /** Size limit of one stored value (default DEFAULT_MAX_PAYLOAD_BYTES). */
   maxPayloadBytes?: number;
+  /** What non-deterministic calls in orchestration code do (default `guard`). */
+  determinism?: DeterminismMode;
   /**
    * LLM providers this runtime has, by name; a call to another fails at once (recorded), unless
    * `remoteLlm` says other runtimes sharing the store run the LLM calls.
@@ -207,7 +210,13 @@ export class Replayer implements ContextEngine {
   private async runCode(): Promise<void> {
     let result: Promise<unknown>;
     try {
-      const scope = { where: () => this.where(), report: (err: Error) => this.fail(err) };
+      const scope = {
+        where: () => this.where(),
+        report: (err: Error) => this.fail(err),
+        mode: this.opts.determinism ?? 'guard',
+        now: () => this.currentTimeMs,
+        random: this.replaySafeRandom(),
+      };
       result = Promise.resolve(runInTurn(scope, () => this.fn(this.ctx, this.started.input)));
     } catch (err) {
       result = Promise.reject(err);
@@ -331,6 +340,21 @@ export class Replayer implements ContextEngine {
         this.finish({ kind: 'failed', error: toErrorDetails(this.fnSettled.error) });
       }
     }
+  }
+
+  /**
+   * Math.random() in guard mode: a sequence seeded by the instance and execution (mulberry32),
+   * so the k-th call returns the same number on every replay.
+   */
+  private replaySafeRandom(): () => number {
+    let seed = parseInt(jsonHash(`${this.instanceId}\u0000${this.started.executionId}`).slice(0, 8), 16) >>> 0;
+    return () => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = seed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
   }
 
   /** Completes with the returned value, or fails at once when it cannot be stored. */

@@ -15,6 +15,7 @@ import { killPoint } from './kill-hook.js';
 import type { DiagramRecord } from '../store/store.js';
 import type { Json } from './history.js';
 import { UnknownWorkTracker } from './unknown-work.js';
+import type { DeterminismMode } from './determinism-guard.js';
 import { toErrorDetails } from './errors.js';
 import type { LeasedItem } from './leased-work-item.js';
 import type { WorkQueueName } from './messages.js';
@@ -59,6 +60,13 @@ export interface RuntimeOptions {
    * LlmProviderNotConfiguredError (the orchestration can catch it).
    */
   remoteLlm?: boolean;
+  /**
+   * What non-deterministic calls in orchestration code do: `guard` (default) makes
+   * `Date.now()`/`new Date()`/`Math.random()` replay-safe and refuses timers, `fetch` and
+   * `crypto.randomUUID()`; `strict` refuses them all; `off` leaves the process untouched.
+   * Only code running in an orchestration turn is affected.
+   */
+  determinism?: DeterminismMode;
   /** LLM calls in flight at once in this process (default 16). */
   llmConcurrency?: number;
   /** Keep prompts and raw answers in history (default false: only results, hashes and usage). */
@@ -141,6 +149,7 @@ export class Runtime {
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       unknownWorkTimeoutMs: options.unknownWorkTimeoutMs ?? 300_000,
       remoteLlm: options.remoteLlm ?? false,
+      determinism: options.determinism ?? 'guard',
     };
     this.unknownWork = new UnknownWorkTracker(this.opts.unknownWorkTimeoutMs, this.logger);
     // Every work item in flight listens for shutdown: many listeners are expected here.
@@ -259,6 +268,7 @@ export class Runtime {
       maxPayloadBytes: this.opts.maxPayloadBytes,
       llmProviders: [...this.llmProviders.keys()],
       remoteLlm: this.opts.remoteLlm,
+      determinism: this.opts.determinism,
       tools: () => this.tools.describe(),
       readHistory: (instanceId) => this.store.readHistory(instanceId),
       onUnknownCode: (instanceId, error) =>

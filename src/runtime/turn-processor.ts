@@ -14,6 +14,7 @@ import {
 } from './history.js';
 import type { CompletionMessage, OrchestratorMessage } from './messages.js';
 import type { OrchestrationFn } from './context-api.js';
+import type { DeterminismMode } from './determinism-guard.js';
 import { DEFAULT_VERSION, type OrchestrationRegistry } from './registry.js';
 import { HistoryIndex } from './history-index.js';
 import { scheduleKindCompletedBy } from './event-kinds.js';
@@ -31,6 +32,7 @@ export interface TurnProcessorOptions {
   maxPayloadBytes?: number;
   llmProviders?: readonly string[];
   remoteLlm?: boolean;
+  determinism?: DeterminismMode;
   tools?: () => ToolDefinition[];
   /** Reads the current execution's history when the store omitted it and the cache lost it. */
   readHistory: (instanceId: string) => Promise<HistoryEvent[]>;
@@ -136,6 +138,7 @@ export class TurnProcessor {
       maxPayloadBytes: this.opts.maxPayloadBytes,
       llmProviders: this.opts.llmProviders,
       remoteLlm: this.opts.remoteLlm,
+      determinism: this.opts.determinism,
       tools: this.opts.tools,
       onTrace: (level, message, fields) => this.opts.onTrace?.(instanceId, level, message, fields),
     });
