@@ -83,6 +83,12 @@ export function decoratorOptions(d: t.Decorator | undefined): t.ObjectExpression
   return arg?.type === 'ObjectExpression' ? arg : undefined;
 }
 
+/** The seed's bare-string form, `@orchestration('Title')` / `@activity('Label')`: that string. */
+export function decoratorString(d: t.Decorator | undefined): string | undefined {
+  const x = d?.expression;
+  return x?.type === 'CallExpression' ? literalString(x.arguments[0]) : undefined;
+}
+
 export function stringProp(obj: t.ObjectExpression | undefined, key: string): string | undefined {
   for (const p of obj?.properties ?? []) if (p.type === 'ObjectProperty' && keyName(p.key) === key) return literalString(p.value);
   return undefined;

@@ -9,7 +9,7 @@
  */
 import { parse, type ParserPlugin } from '@babel/parser';
 import type * as t from '@babel/types';
-import { calleeName, decoratorOptions, findDecorator, isFunctionNode, keyName, line, literalString, stringProp, walk, type FunctionNode } from './ast.js';
+import { calleeName, decoratorOptions, decoratorString, findDecorator, isFunctionNode, keyName, line, literalString, stringProp, walk, type FunctionNode } from './ast.js';
 import { FlowWalker, yieldsCtxCalls, type ActivityDiagramMeta, type WalkerHost } from './flow-walker.js';
 import type { OrchestrationFlow } from './flow-graph.js';
 
@@ -137,7 +137,7 @@ class FileExtractor implements WalkerHost {
       const name = stringProp(o, 'name') ?? keyName(member.key);
       if (!name) continue;
       const meta: ActivityDiagramMeta = { name };
-      const label = stringProp(o, 'diagramLabel');
+      const label = stringProp(o, 'diagramLabel') ?? decoratorString(deco);
       const color = stringProp(o, 'diagramColor');
       const description = stringProp(o, 'description');
       if (label) meta.label = label;
@@ -160,7 +160,7 @@ class FileExtractor implements WalkerHost {
     }
     const flow: Omit<OrchestrationFlow, 'graph'> = { name: stringProp(o, 'name') ?? className ?? 'orchestration', file: this.file };
     if (className) flow.className = className;
-    const title = stringProp(o, 'diagramTitle');
+    const title = stringProp(o, 'diagramTitle') ?? decoratorString(deco);
     const description = stringProp(o, 'diagramDescription');
     const version = stringProp(o, 'version');
     if (title) flow.title = title;
