@@ -37,3 +37,23 @@ it('registerOrchestration({ diagram }) puts the IR in the store, per version, fo
     await rt.shutdown();
   }
 });
+
+it('with --source, a store without diagram records still gets the diagram, extracted on the spot', async () => {
+  const store = new MemoryStore();
+  const rt = new Runtime({ store, logger: silentLogger });
+  const { registerConsoleFlows } = await import('./fixtures/console-flows.js');
+  registerConsoleFlows(rt);
+  await rt.start();
+  try {
+    const id = await rt.client.startOrchestration('OrderFlow', { id: 'o', express: true, amount: 3 });
+    await rt.client.waitForOrchestration(id);
+    expect((await new ConsoleApi(store).instance(id)).diagram).toBeNull();
+    const d = await new ConsoleApi(store, { sourceDir: FLOWS_DIR }).instance(id);
+    expect(d.diagram).toMatchObject({ name: 'OrderFlow', source: 'source' });
+    expect(d.overlay?.matchedBy).toBe('site');
+    const byName = Object.fromEntries(d.diagram!.graph.nodes.filter((n) => n.name).map((n) => [n.name, d.overlay!.nodes[n.id].state]));
+    expect(byName).toMatchObject({ shipExpress: 'done', shipStandard: 'not_taken', charge: 'done' });
+  } finally {
+    await rt.shutdown();
+  }
+});
