@@ -142,6 +142,16 @@ describe('one instance with its diagram overlay', () => {
 });
 
 describe('approvals', () => {
+  it('a rejection with a reason raises the event; the agent goes on without the action', async () => {
+    const id = await runtime.client.startOrchestration('duroxide.agent', { intent: 'vm-7 is slow', config: { approvalRequired: ['restart_vm'] } }, { instanceId: 'agent-rejected' });
+    await waitFor(async () => (await api.waits({ approvalsOnly: true })).some((w) => w.instanceId === id));
+    expect(await api.decide(id, 'r1', { approved: false, reason: 'not during business hours', decidedBy: 'bo', via: 'api' })).toMatchObject({ approved: false, reason: 'not during business hours' });
+    await waitFor(async () => (await api.store.getInstance(id))?.status === 'Completed');
+    const t = (await api.instance(id)).transcript!;
+    expect(t.find((e) => e.kind === 'approval')).toMatchObject({ approved: false, reason: 'not during business hours' });
+    expect(t.some((e) => e.kind === 'result')).toBe(false);
+  });
+
   it('lists the agent action with its tool, params and thought; approving raises the event and the run completes', async () => {
     const waits = await api.waits({ approvalsOnly: true });
     expect(waits).toHaveLength(1);

@@ -18,19 +18,17 @@ export const XSS_ID = `x-<img src=x onerror="window.__xss=1">"]-->`;
 
 const vmParams = { type: 'object', properties: { vm: { type: 'string' } }, required: ['vm'], additionalProperties: false };
 
-function plans() {
-  let i = 0;
-  return () =>
-    i++ === 0
-      ? JSON.stringify({ thought: 'CPU is pegged on vm-7; a reboot should clear it', actions: [{ tool: 'restart_vm', id: 'r1', params: { vm: 'vm-7' } }], parallel: false, done: false })
-      : JSON.stringify({ thought: 'rebooted, CPU back to normal', actions: [], parallel: false, done: true, done_reason: 'fixed', summary: 'Rebooted vm-7' });
+/** The agent's planner: a reboot first, then done (per run: the prompt says whether anything happened yet). */
+function plan(prompt: string): string {
+  return prompt.includes('Nothing has been done yet.')
+    ? JSON.stringify({ thought: 'CPU is pegged on vm-7; a reboot should clear it', actions: [{ tool: 'restart_vm', id: 'r1', params: { vm: 'vm-7' } }], parallel: false, done: false })
+    : JSON.stringify({ thought: 'rebooted, CPU back to normal', actions: [], parallel: false, done: true, done_reason: 'fixed', summary: 'Rebooted vm-7' });
 }
 
 export async function startScenarioRuntime(store: Store): Promise<Runtime> {
-  const agentPlans = plans();
   let triage = 0;
   const llm = new MockLlmProvider([
-    { match: 'Intent:', respond: () => agentPlans() },
+    { match: 'Intent:', respond: (req) => plan(req.prompt ?? '') },
     // The first answer is not a label: classify asks again, and the ledger shows the re-ask.
     { match: 'printer on fire', respond: () => ({ text: triage++ === 0 ? 'maybe the printer?' : 'hardware', usage: { input: 30, output: 3 } }) },
     { match: () => true, respond: { text: XSS, usage: { input: 42, output: 17 } } },
