@@ -143,8 +143,10 @@ describe('one instance with its diagram overlay', () => {
 
 describe('approvals', () => {
   it('a rejection with a reason raises the event; the agent goes on without the action', async () => {
-    const id = await runtime.client.startOrchestration('duroxide.agent', { intent: 'vm-7 is slow', config: { approvalRequired: ['restart_vm'] } }, { instanceId: 'agent-rejected' });
+    const id = await runtime.client.startOrchestration('duroxide.agent', { intent: 'vm-7 is slow', config: { approvalRequired: ['restart_vm'], approvalTimeoutMs: 600_000 } }, { instanceId: 'agent-rejected' });
     await waitFor(async () => (await api.waits({ approvalsOnly: true })).some((w) => w.instanceId === id));
+    const wait = (await api.waits({ approvalsOnly: true })).find((w) => w.instanceId === id)!;
+    expect(wait.deadlineMs! - wait.sinceMs).toBe(600_000); // the time left is shown from it
     expect(await api.decide(id, 'r1', { approved: false, reason: 'not during business hours', decidedBy: 'bo', via: 'api' })).toMatchObject({ approved: false, reason: 'not during business hours' });
     await waitFor(async () => (await api.store.getInstance(id))?.status === 'Completed');
     const t = (await api.instance(id)).transcript!;
