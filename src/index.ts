@@ -10,7 +10,8 @@ import './tools/symbol-metadata.js';
 export { Runtime, consoleLogger, silentLogger } from './runtime/runtime.js';
 export type { RuntimeOptions, Logger, LlmProviders } from './runtime/runtime.js';
 export { Client } from './runtime/client.js';
-export type { StartOptions, WaitOptions, LlmUsageReport } from './runtime/client.js';
+export type { StartOptions, WaitOptions, LlmUsageReport, OrchestrationHandle } from './runtime/client.js';
+export type { ActivityCalls, OrchestrationInput, OrchestrationOutput, OrchestrationRef } from './runtime/typed-calls.js';
 export type {
   OrchestrationContext,
   ActivityContext,
@@ -21,6 +22,7 @@ export type {
   ActivityOptions,
   SubOrchestrationOptions,
   RaceResult,
+  RaceOutcome,
   LlmCallOptions,
   LlmContextOptions,
   TraceLevel,

@@ -7,6 +7,7 @@ import { InstanceNotFoundError, OrchestrationFailedError, WaitTimeoutError } fro
 import type { HistoryEvent, Json, LlmUsage } from './history.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson } from './json-value.js';
 import type { OrchestrationRegistry } from './registry.js';
+import { orchestrationName, type OrchestrationInput, type OrchestrationOutput, type OrchestrationRef, type RefTarget } from './typed-calls.js';
 import { TERMINAL_STATUSES, type InstanceInfo, type ListInstancesOptions, type Store } from '../store/store.js';
 
 export interface StartOptions {
@@ -24,6 +25,15 @@ export interface LlmUsageReport extends LlmUsage {
   total: number;
   /** LLM calls recorded (completed or failed), over all executions. */
   calls: number;
+}
+
+/** A started instance, with its result typed by the orchestration it runs. */
+export interface OrchestrationHandle<O> {
+  readonly instanceId: string;
+  result(opts?: WaitOptions): Promise<O>;
+  status(): Promise<InstanceInfo | null>;
+  raiseEvent(name: string, data?: unknown): Promise<void>;
+  cancel(reason?: string): Promise<void>;
 }
 
 export class Client {
@@ -57,6 +67,21 @@ export class Client {
       input: json,
     });
     return instanceId;
+  }
+
+  /**
+   * Starts an orchestration from a typed reference (its `@orchestration` class, or
+   * `{ name, fn }`), so the input is checked, and returns a handle whose result is typed.
+   */
+  async start<R extends OrchestrationRef>(ref: R, input: OrchestrationInput<RefTarget<R>>, opts: StartOptions = {}): Promise<OrchestrationHandle<OrchestrationOutput<RefTarget<R>>>> {
+    const instanceId = await this.startOrchestration(orchestrationName(ref), input, opts);
+    return {
+      instanceId,
+      result: (wait) => this.getResult(instanceId, wait),
+      status: () => this.getStatus(instanceId),
+      raiseEvent: (name, data) => this.raiseEvent(instanceId, name, data),
+      cancel: (reason) => this.cancelInstance(instanceId, reason),
+    };
   }
 
   async raiseEvent(instanceId: string, name: string, data: unknown = null): Promise<void> {

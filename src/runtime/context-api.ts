@@ -7,6 +7,7 @@ import type { Sentiment } from '../llm/operations/sentiment.js';
 import type { TextValidator, ValidatedOptions } from '../llm/operations/generate-validated.js';
 import type { SchemaLike } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
+import type { ActivityCalls, OrchestrationInput, OrchestrationOutput, OrchestrationRef, RefTarget } from './typed-calls.js';
 import type { LlmBudget } from './llm-ledger.js';
 
 /**
@@ -55,6 +56,11 @@ export interface RaceResult<T = unknown> {
   index: number;
   value: T;
 }
+
+/** What `ctx.race` resolves to: one `{ index, value }` member per task, so `index` narrows `value`. */
+export type RaceOutcome<T extends readonly unknown[]> = number extends T['length']
+  ? { index: number; value: T[number] extends DurableTask<infer V> ? V : never }
+  : { [K in keyof T]: { index: K extends `${infer N extends number}` ? N : never; value: T[K] extends DurableTask<infer V> ? V : never } }[number];
 
 /** Per-call settings of an LLM operation. */
 export interface LlmCallOptions {
@@ -117,8 +123,21 @@ export interface OrchestrationContext {
   all<T extends readonly DurableTask<unknown>[]>(
     tasks: T,
   ): DurableTask<{ [K in keyof T]: T[K] extends DurableTask<infer V> ? V : never }>;
-  race(tasks: readonly DurableTask<unknown>[]): DurableTask<RaceResult>;
-  race(...tasks: DurableTask<unknown>[]): DurableTask<RaceResult>;
+  /** The first task to finish, as `{ index, value }` discriminated by index; the losers are cancelled. */
+  race<T extends readonly DurableTask<unknown>[]>(tasks: readonly [...T]): DurableTask<RaceOutcome<T>>;
+  race<T extends readonly DurableTask<unknown>[]>(...tasks: T): DurableTask<RaceOutcome<T>>;
+  /**
+   * Typed activity calls: `ctx.activities(PaymentActivities).charge(input)` checks the name,
+   * the input and the result against the `@activity` methods (or a record of activity
+   * functions; with only a type argument, property names are the activity names).
+   */
+  activities<T>(source?: T): ActivityCalls<T>;
+  /** A typed sub-orchestration: its class (or `{ name, fn }`), input and result checked. */
+  subOrchestration<R extends OrchestrationRef>(
+    ref: R,
+    input: OrchestrationInput<RefTarget<R>>,
+    opts?: SubOrchestrationOptions,
+  ): DurableTask<OrchestrationOutput<RefTarget<R>>>;
   newGuid(): string;
   utcNow(): number;
   setCustomStatus(status: unknown): void;

@@ -19,6 +19,7 @@ import type { Json } from './history.js';
 import { checkedJson, jsonHash } from './json-value.js';
 import { activityWithRetry, withTimeout } from './retry-composition.js';
 import { validateRetryPolicy } from './retry-policy.js';
+import { activityCalls, subOrchestrationCall, type ActivityCalls, type OrchestrationInput, type OrchestrationOutput, type OrchestrationRef, type RefTarget } from './typed-calls.js';
 
 /** The longest durable timer: 100 years, representable by every store's timestamp column. */
 export const MAX_TIMER_MS = 100 * 365.25 * 24 * 60 * 60 * 1000;
@@ -245,6 +246,19 @@ export class DurableContext {
     };
     children.forEach((child, index) => child.onSettled(() => decide(index, child)));
     return result;
+  }
+
+  activities<T>(source?: T): ActivityCalls<T> {
+    this.engine.assertOpen('activities');
+    return activityCalls<T>(this, source);
+  }
+
+  subOrchestration<R extends OrchestrationRef>(
+    ref: R,
+    input: OrchestrationInput<RefTarget<R>>,
+    opts?: SubOrchestrationOptions,
+  ): DurableTask<OrchestrationOutput<RefTarget<R>>> {
+    return subOrchestrationCall(this, ref, input, opts);
   }
 
   newGuid(): string {
