@@ -38,7 +38,7 @@ class OrderWorkflow {
   }
 }
 
-const activities = {
+export const activities = {
   greet: async (_actx: ActivityContext, name: string) => `Hello, ${name}!`,
 };
 export async function typeOnly(): Promise<void> {
