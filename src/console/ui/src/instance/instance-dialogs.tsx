@@ -56,6 +56,7 @@ export function RaiseDialog({ id, suggested, onClose, onDone }: { id: string; su
           Close
         </button>
         <button
+          class="primary"
           disabled={!parsed.ok || !name}
           data-testid="event-send"
           onClick={() =>
