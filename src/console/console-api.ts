@@ -174,11 +174,9 @@ export class ConsoleApi {
     const version = started?.kind === 'OrchestrationStarted' ? started.version : info.version;
     const diagram = await this.diagrams.find(info.name, version);
     const overlay = diagram ? overlayRun(diagram.graph, diagram.file, history) : null;
-    const nodeOf = (eventId: number) => {
-      if (!overlay) return undefined;
-      for (const n of Object.values(overlay.nodes)) if (n.eventIds.includes(eventId)) return n.nodeId;
-      return undefined;
-    };
+    const nodeByEvent = new Map<number, string>();
+    for (const n of Object.values(overlay?.nodes ?? {})) for (const id of n.eventIds) nodeByEvent.set(id, n.nodeId);
+    const nodeOf = (eventId: number) => nodeByEvent.get(eventId);
     const firstInput = histories[0]?.history.find((e) => e.kind === 'OrchestrationStarted');
     const input = started?.kind === 'OrchestrationStarted' ? started.input : null;
     const agentInput = firstInput?.kind === 'OrchestrationStarted' ? firstInput.input : undefined;

@@ -68,6 +68,8 @@ function mapEvents(graph: FlowGraph, file: string | undefined, schedules: Schedu
   const byEvent = new Map<number, string>();
   const continued = new Set<number>();
   const unmapped: number[] = [];
+  /** The latest mapped schedule per kind and name: what a retry or re-ask without a site continues. */
+  const lastMapped = new Map<string, ScheduleEvent>();
   let bySite = 0;
   let byName = 0;
   const anySite = schedules.some((e) => e.site && parseSite(e.site) && sameFile(parseSite(e.site)!.file, file));
@@ -90,11 +92,11 @@ function mapEvents(graph: FlowGraph, file: string | undefined, schedules: Schedu
       }
     } else if (anySite) {
       // No site of its own: a retry attempt or an LLM re-ask continues the call before it.
-      const previous = [...byEvent.keys()].reverse().map((id) => schedules.find((s) => s.eventId === id)!);
-      const same = previous.find((p) => p.kind === e.kind && scheduleName(p) === name && (e.kind === 'LlmRequested' || failedSchedules.has(p.eventId)));
-      if (same && e.kind !== 'TimerCreated') {
+      const same = lastMapped.get(`${e.kind}\u0000${name}`);
+      if (same && e.kind !== 'TimerCreated' && (e.kind === 'LlmRequested' || failedSchedules.has(same.eventId))) {
         byEvent.set(e.eventId, byEvent.get(same.eventId)!);
         continued.add(e.eventId);
+        lastMapped.set(`${e.kind}\u0000${name}`, e);
         continue;
       }
       unmapped.push(e.eventId); // e.g. a retry's backoff timer
@@ -107,6 +109,7 @@ function mapEvents(graph: FlowGraph, file: string | undefined, schedules: Schedu
     }
     if (node) {
       byEvent.set(e.eventId, node.id);
+      lastMapped.set(`${e.kind}\u0000${name}`, e);
       lastIndex = order.get(node.id) ?? lastIndex;
     } else {
       unmapped.push(e.eventId);
@@ -150,9 +153,17 @@ export function overlayRun(graph: FlowGraph, file: string | undefined, history: 
   const isDone = (s: ScheduleEvent) => settled.has(s.eventId);
 
   // A pending event lost a race when a sibling of its turn completed and the code went on past it.
+  const lastScheduleId = schedules.length ? schedules[schedules.length - 1].eventId : 0;
+  const byTurn = new Map<number, ScheduleEvent[]>();
+  for (const e of schedules) {
+    const turn = byTurn.get(e.timestampMs);
+    if (turn) turn.push(e);
+    else byTurn.set(e.timestampMs, [e]);
+  }
   const lostRace = (s: ScheduleEvent) =>
     given.has(s.eventId) ||
-    schedules.some((sib) => sib.timestampMs === s.timestampMs && sib !== s && isDone(sib) && schedules.some((later) => later.eventId > (completions.get(sib.eventId)?.eventId ?? Infinity)));
+    (byTurn.get(s.timestampMs) ?? []).some((sib) => sib !== s && isDone(sib) && lastScheduleId > (completions.get(sib.eventId)?.eventId ?? Infinity));
+  const scheduleById = new Map(schedules.map((e) => [e.eventId, e]));
 
   const nodes: Record<string, NodeRun> = {};
   for (const s of schedules) {
@@ -165,7 +176,7 @@ export function overlayRun(graph: FlowGraph, file: string | undefined, history: 
     if (s.kind === 'SubOrchestrationScheduled') (run.children ??= []).push(s.instanceId);
   }
   for (const run of Object.values(nodes)) {
-    const evs = run.eventIds.map((id) => schedules.find((s) => s.eventId === id)!);
+    const evs = run.eventIds.map((id) => scheduleById.get(id)!);
     const lastEvent = evs[evs.length - 1];
     if (evs.some((s) => !isDone(s) && !lostRace(s))) run.state = terminal ? 'cancelled' : 'waiting';
     else if (evs.every((s) => given.has(s.eventId) && !isDone(s))) run.state = 'cancelled';

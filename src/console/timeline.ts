@@ -33,7 +33,10 @@ export function buildTimeline(history: HistoryEvent[], nodeOf: (eventId: number)
   const arrivals = new Map<string, HistoryEvent[]>();
   for (const e of history) {
     const ch = arrivalChannel(e);
-    if (ch) arrivals.set(ch, [...(arrivals.get(ch) ?? []), e]);
+    if (!ch) continue;
+    const list = arrivals.get(ch);
+    if (list) list.push(e);
+    else arrivals.set(ch, [e]);
   }
   const dropped = new Map<number, HistoryEvent>();
   for (const e of history) if (e.kind === 'ScheduleCancelled') dropped.set(e.targetEventId, e);
