@@ -73,6 +73,13 @@ describe('instances', () => {
     expect(missing.stderr).toContain('No instance "no-such-id"');
   });
 
+  it('start prints the new instance id; a taken id exits 4', async () => {
+    const started = await cli('instances', 'start', 'FanOut', '["q.png"]', '--id', 'cli-started');
+    expect(started).toMatchObject({ code: 0, stdout: 'cli-started\n' });
+    expect((await runtime.client.waitForOrchestration('cli-started')).output).toEqual(['q.png@2x']);
+    expect((await cli('instances', 'start', 'FanOut', '[]', '--id', 'cli-started')).code).toBe(4);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await cli('instances', 'list', '--status', 'Sleeping')).code).toBe(2);
     expect((await cli('instances', 'raise', s.waiting, 'managerDecision', '{not json')).code).toBe(2);
