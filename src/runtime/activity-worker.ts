@@ -2,6 +2,7 @@
 import type { ActivityContext, TraceLevel } from './context-api.js';
 import { NonJsonValueError, PayloadTooLargeError, UnknownActivityError, toErrorDetails } from './errors.js';
 import { poisonDetails } from './poison.js';
+import type { Telemetry } from './telemetry.js';
 import type { ErrorDetails } from './history.js';
 import { checkedJson } from './json-value.js';
 import { runLeasedWorkItem, type LeasedItem, type LeasedWorkOptions } from './leased-work-item.js';
@@ -21,6 +22,7 @@ export interface ActivityWorkerOptions extends LeasedWorkOptions {
   onUnknownActivity: (item: ActivityWorkItem, error: UnknownActivityError) => number | ErrorDetails;
   onTrace?: (instanceId: string, level: TraceLevel, message: string, fields?: Record<string, unknown>) => void;
   onError: (where: string, err: unknown) => void;
+  telemetry?: Telemetry;
 }
 
 export async function runActivityItem(locked: LeasedItem, opts: ActivityWorkerOptions): Promise<void> {
@@ -43,7 +45,9 @@ export async function runActivityItem(locked: LeasedItem, opts: ActivityWorkerOp
       await fence(); // never start an activity whose lease another worker may hold now
       try {
         const registered = opts.activities.resolve(item.name);
-        const result = await registered.fn(activityContext(item, locked.attempt, signal, opts), item.input);
+        const attributes = { 'duroxide.instance_id': item.instanceId, 'duroxide.orchestration.name': item.orchestrationName, 'duroxide.activity.name': item.name, 'duroxide.activity.attempt': locked.attempt };
+        const run = async () => registered.fn(activityContext(item, locked.attempt, signal, opts), item.input);
+        const result = await (opts.telemetry ? opts.telemetry.inSpan(item.instanceId, `activity ${item.name}`, attributes, run) : run());
         const json = checkedJson(result, `Result of activity "${item.name}"`, opts.maxPayloadBytes);
         return { kind: 'ActivityCompleted', ...base, result: json };
       } catch (err) {

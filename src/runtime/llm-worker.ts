@@ -8,7 +8,8 @@ import type { Json } from './history.js';
 import { poisonDetails } from './poison.js';
 import { runLeasedWorkItem, type LeasedItem, type LeasedWorkOptions } from './leased-work-item.js';
 import type { LlmWorkItem, OrchestratorMessage } from './messages.js';
-import type { LlmProvider, LlmRequest } from '../llm/provider.js';
+import type { LlmProvider, LlmRequest, LlmResponse } from '../llm/provider.js';
+import type { Telemetry } from './telemetry.js';
 
 export { LlmProviderNotConfiguredError };
 
@@ -17,6 +18,30 @@ export interface LlmWorkerOptions extends LeasedWorkOptions {
   recordPrompts: boolean;
   /** Deliveries of one LLM call before it fails as poison instead of being sent again. */
   maxAttempts: number;
+  telemetry?: Telemetry;
+}
+
+/** OpenTelemetry GenAI semantic conventions: the request side of an LLM span. */
+function genAiRequest(item: LlmWorkItem, provider: LlmProvider, request: LlmRequest) {
+  return {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': provider.name,
+    'gen_ai.system': provider.name,
+    'gen_ai.request.model': request.model ?? provider.model,
+    'gen_ai.request.max_tokens': request.maxTokens,
+    'gen_ai.request.temperature': request.temperature,
+    'duroxide.instance_id': item.instanceId,
+    'duroxide.llm.operation': item.operation,
+  };
+}
+
+function genAiResponse(r: LlmResponse) {
+  return {
+    'gen_ai.response.model': r.model,
+    'gen_ai.usage.input_tokens': r.usage.input,
+    'gen_ai.usage.output_tokens': r.usage.output,
+    'gen_ai.response.finish_reasons': [r.finishReason],
+  };
 }
 
 export async function runLlmItem(locked: LeasedItem, opts: LlmWorkerOptions): Promise<void> {
@@ -32,7 +57,14 @@ export async function runLlmItem(locked: LeasedItem, opts: LlmWorkerOptions): Pr
       try {
         const provider = opts.providers.get(item.provider);
         if (!provider) throw new LlmProviderNotConfiguredError(item.provider, [...opts.providers.keys()]);
-        const response = await provider.complete({ ...(item.request as unknown as LlmRequest), signal, beforeAttempt: fence });
+        const request = { ...(item.request as unknown as LlmRequest), signal, beforeAttempt: fence };
+        const response = await (opts.telemetry
+          ? opts.telemetry.inSpan(item.instanceId, `chat ${request.model ?? provider.model}`, genAiRequest(item, provider, request), async (span) => {
+              const r = await provider.complete(request);
+              span?.setAttributes(genAiResponse(r));
+              return r;
+            })
+          : provider.complete(request));
         return {
           kind: 'LlmCompleted',
           ...base,

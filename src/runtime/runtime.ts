@@ -15,6 +15,7 @@ import { killPoint } from './kill-hook.js';
 import type { DiagramRecord } from '../store/store.js';
 import type { Json } from './history.js';
 import { UnknownWorkTracker } from './unknown-work.js';
+import { Telemetry } from './telemetry.js';
 import type { DeterminismMode } from './determinism-guard.js';
 import { toErrorDetails } from './errors.js';
 import type { LeasedItem } from './leased-work-item.js';
@@ -67,6 +68,11 @@ export interface RuntimeOptions {
    * Only code running in an orchestration turn is affected.
    */
   determinism?: DeterminismMode;
+  /**
+   * OpenTelemetry spans for turns, activities, timers and LLM calls when `@opentelemetry/api`
+   * is installed (default true; without a registered SDK they cost next to nothing).
+   */
+  tracing?: boolean;
   /** LLM calls in flight at once in this process (default 16). */
   llmConcurrency?: number;
   /** Keep prompts and raw answers in history (default false: only results, hashes and usage). */
@@ -121,6 +127,7 @@ export class Runtime {
   readonly llmProviders: ReadonlyMap<string, LlmProvider>;
   private readonly shutdown$ = new AbortController();
   private readonly unknownWork: UnknownWorkTracker;
+  private telemetry: Telemetry = Telemetry.none;
   /** One dispatcher per queue; `llm` only when this process has LLM providers. */
   private workers: Partial<Record<QueueName, Dispatcher<any>>> = {};
   private unsubscribe: (() => void) | null = null;
@@ -150,6 +157,7 @@ export class Runtime {
       unknownWorkTimeoutMs: options.unknownWorkTimeoutMs ?? 300_000,
       remoteLlm: options.remoteLlm ?? false,
       determinism: options.determinism ?? 'guard',
+      tracing: options.tracing ?? true,
     };
     this.unknownWork = new UnknownWorkTracker(this.opts.unknownWorkTimeoutMs, this.logger);
     // Every work item in flight listens for shutdown: many listeners are expected here.
@@ -220,12 +228,13 @@ export class Runtime {
     this.started = true;
     await this.store.init();
     await this.recordDiagrams();
+    this.telemetry = await Telemetry.load(this.opts.tracing);
     const turns = this.turnProcessor();
     // Fetch-on-ack: a completion's ack claims the instance's next turn, which runs here at once.
     const claimTurn = this.store.ackWorkItemAndLockInstance
       ? { claimTurn: { knownHistory: this.knownHistory, run: (turn: OrchestrationItem) => this.runDirect(this.runTurn(turns, turn)) } }
       : {};
-    const leased = { store: this.store, lockMs: this.opts.lockMs, cancelCheckMs: this.opts.cancelCheckMs, shutdownSignal: this.shutdown$.signal, ...claimTurn };
+    const leased = { store: this.store, lockMs: this.opts.lockMs, cancelCheckMs: this.opts.cancelCheckMs, shutdownSignal: this.shutdown$.signal, telemetry: this.telemetry, ...claimTurn };
     this.activityWork = (item: LeasedItem) =>
       runActivityItem(item, {
         ...leased,
@@ -315,7 +324,12 @@ export class Runtime {
 
   private readonly knownHistory = (instanceId: string) => this.cache?.known(instanceId);
 
-  private async runTurn(turns: TurnProcessor, item: OrchestrationItem): Promise<void> {
+  private runTurn(turns: TurnProcessor, item: OrchestrationItem): Promise<void> {
+    const attributes = { 'duroxide.instance_id': item.instanceId, 'duroxide.orchestration.name': item.instance?.name, 'duroxide.turn.attempt': item.attempt, 'duroxide.turn.messages': item.messages.length };
+    return this.telemetry.inSpan(item.instanceId, `orchestration turn ${item.instance?.name ?? ''}`.trim(), attributes, () => this.runTurnNow(turns, item));
+  }
+
+  private async runTurnNow(turns: TurnProcessor, item: OrchestrationItem): Promise<void> {
     let result;
     try {
       result = await turns.process(item, Date.now());
@@ -352,6 +366,7 @@ export class Runtime {
     }
     if (result.keep) this.cache?.put(item.instanceId, result.keep);
     this.reportOutcome(item.instanceId, result.commit);
+    this.telemetry.timersFired(item.instanceId, result.commit.historyDelta, result.keep?.history ?? [...item.history, ...result.commit.historyDelta]);
     killPoint('after-turn-ack');
     for (const w of taken) {
       this.directActivities++;
