@@ -9,13 +9,17 @@ import { DiagramProject } from '../src/diagram/generate-diagrams.js';
 import type { DiagramOptions } from '../src/diagram/diagram-options.js';
 import { parseDiagramId } from '../src/diagram/diagram-modules.js';
 import { DiagramModuleServer } from '../src/diagram/module-server.js';
-import { lowerDecorators } from '../src/diagram/lower-decorators.js';
+import { lowerDecorators, type EsbuildLoader } from '../src/diagram/lower-decorators.js';
 import { mayContainOrchestration } from '../src/diagram/extractor.js';
 
 export interface DuroxidePluginOptions extends DiagramOptions {
-  /** Lower TC39 decorators in handled files (default: under Vite only, whose Oxc leaves them). */
+  /** Lower TC39 decorators in handled files (default: under Vite and esbuild, whose output keeps them). */
   lowerDecorators?: boolean;
+  /** How to load esbuild for the lowering (default: `import('esbuild')`), e.g. a copy Node cannot find from here. */
+  esbuild?: EsbuildLoader;
 }
+
+type Warn = (message: string) => void;
 
 const SOURCE = /\.(m|c)?[jt]sx?$/;
 
@@ -23,7 +27,18 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
   const server = new DiagramModuleServer(new DiagramProject(options));
   const { project } = server;
   const allowVirtualScheme = meta.framework !== 'webpack' && meta.framework !== 'rspack';
-  const shouldLower = options.lowerDecorators ?? meta.framework === 'vite';
+  // esbuild's default target keeps decorators as written, as Vite 8's Oxc does.
+  const shouldLower = options.lowerDecorators ?? (meta.framework === 'vite' || meta.framework === 'esbuild');
+  const lowering = options.esbuild ? { load: options.esbuild } : {};
+  // The build-start redraw overlaps the bundler's work; its warnings go out through the first
+  // hook that has the bundler's logger (load, transform,
+  // buildEnd); console.warn only when none has one (esbuild, no file handled).
+  let startWarnings: Promise<string[]> | null = null;
+  const reportStart = async (warn: Warn) => {
+    const pending = startWarnings;
+    startWarnings = null;
+    for (const w of (await pending) ?? []) warn(w);
+  };
   const handles = (id: string) =>
     SOURCE.test(id.split('?')[0]) && !id.includes('/node_modules/') && !project.options.exclude.some((x) => id.split(/[\\/]/).includes(x));
 
@@ -32,8 +47,11 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
     enforce: 'pre',
 
     buildStart() {
-      // Started here, awaited where needed (load, transform): it overlaps the bundler's work.
-      void server.redraw().then((warnings) => warnings.forEach((w) => console.warn(`[duroxide-llm] ${w}`)));
+      startWarnings = server.redraw();
+    },
+
+    async buildEnd() {
+      await reportStart(bundlerWarn(this));
     },
 
     resolveId(id) {
@@ -49,6 +67,7 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
     async load(id) {
       const parsed = parseDiagramId(id);
       if (!parsed) return null;
+      await reportStart((w) => this.warn(w));
       // A watcher that reloads this module without a new build start (webpack, Rspack): redraw first.
       for (const w of await server.redrawIfStale()) this.warn(w);
       const code = await server.moduleCode(parsed.slug, (m) => this.warn(m));
@@ -66,9 +85,10 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
       },
       async handler(code, id) {
         if (!handles(id)) return null;
+        await reportStart((w) => this.warn(w));
         // Watch mode: redraw only when this file's content differs from what was drawn.
         if (mayContainOrchestration(code)) for (const w of await server.redrawIfChanged(id.split('?')[0], code)) this.warn(w);
-        return shouldLower ? lowerDecorators(code, id) : null;
+        return shouldLower ? lowerDecorators(code, id, lowering) : null;
       },
     },
 
@@ -81,7 +101,8 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
         if (!mayContainOrchestration(code) && !project.extractFile(ctx.file, code).flows.length) return;
         project.extractFile(ctx.file, code);
         await server.settled();
-        await server.redraw();
+        // Vite's logger, so `logLevel` and `customLogger` apply.
+        for (const w of await server.redraw()) ctx.server.config.logger.warn(`[duroxide-llm] ${w}`);
         const graph = ctx.server.moduleGraph;
         const affected = [...graph.idToModuleMap.values()].filter((m) => m.id && parseDiagramId(m.id));
         for (const m of affected) graph.invalidateModule(m);
@@ -90,6 +111,18 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
     },
   };
 };
+
+/**
+ * The hook context's warning channel. Rollup, Rolldown and Vite give every hook `this.warn`;
+ * webpack and Rspack only their compilation's warnings; esbuild's build hooks have none.
+ */
+function bundlerWarn(context: unknown): Warn {
+  const c = context as { warn?: Warn; getNativeBuildContext?: () => { compilation?: { warnings: Error[] } } };
+  if (typeof c.warn === 'function') return (w) => c.warn!(w);
+  const compilation = c.getNativeBuildContext?.().compilation;
+  if (compilation) return (w) => void compilation.warnings.push(new Error(`[duroxide-llm] ${w}`));
+  return (w) => console.warn(`[duroxide-llm] ${w}`);
+}
 
 export const unplugin = /* #__PURE__ */ createUnplugin(unpluginFactory);
 export default unplugin;

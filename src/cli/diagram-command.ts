@@ -30,7 +30,7 @@ Options:
   --jsdoc         also put each diagram into the JSDoc of its orchestration class in the source (hover under TypeScript 7)
   --diff <ref>    compare every orchestration's flow with the one at a git ref; Markdown for a pull request; exit 1 when any changed
   --embed <file>  refresh diagrams between <!-- duroxide:diagram NAME --> and <!-- /duroxide:diagram --> in a Markdown file
-  --preview       render the diagrams to SVG and PNG with Chromium (when installed)
+  --preview       render the diagrams to SVG and PNG: mermaid in Chromium (optional peers playwright-core, mermaid), DOT with Graphviz; exit 1 when a piece is missing
   --help          this text
 
 Flags beat the "duroxide" block of package.json, which beats the defaults.`;
@@ -150,7 +150,7 @@ async function draw(project: DiagramProject, files: string[], v: ReturnType<type
   if (v.embed) embed(v.embed, primary, err);
   for (const d of renderings) out.write(`${d.name} (${d.format}, ${d.source}) -> ${d.slug}\n`);
   out.write(`${selected.length} orchestration(s), ${renderings.length} diagram(s), ${written.length} file(s) written${project.llmCalls ? `, ${project.llmCalls} LLM call(s)` : ''}.\n`);
-  if (v.preview) await preview(project, primary, out);
+  if (v.preview && !(await preview(project, primary, out, err))) return 1;
   return 0;
 }
 
@@ -168,10 +168,14 @@ function embed(file: string, diagrams: GeneratedDiagram[], err: Out): void {
   if (updated !== text) writeAtomic(file, updated);
 }
 
-async function preview(project: DiagramProject, diagrams: GeneratedDiagram[], out: Out): Promise<void> {
+/** False when a picture could not be made (what to install is on stderr, the diagram text on stdout). */
+async function preview(project: DiagramProject, diagrams: GeneratedDiagram[], out: Out, err: Out): Promise<boolean> {
+  let ok = true;
   for (const d of diagrams) {
     const r = await previewDiagram(d, project.options.outputDir || '.');
-    out.write(r.message + '\n');
+    (r.ok ? out : err).write(r.message + '\n');
     if (!r.ok) out.write(`${d.diagram}\n`);
+    ok &&= r.ok;
   }
+  return ok;
 }

@@ -5,8 +5,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DuroxideError } from '../duroxide-error.js';
 
-let esbuild: Promise<typeof import('esbuild') | null> | null = null;
+type Esbuild = Pick<typeof import('esbuild'), 'transform'>;
+/** Loads esbuild; rejects when it is not installed. */
+export type EsbuildLoader = () => Promise<Esbuild>;
+
+/**
+ * A file has decorators to lower and esbuild cannot be loaded. Left as they are, the decorators
+ * would reach the output and fail at run time with a SyntaxError, so the build stops instead.
+ */
+export class DecoratorLoweringError extends DuroxideError {}
+
+const defaultLoader: EsbuildLoader = () => import('esbuild');
+const loaded = new Map<EsbuildLoader, Promise<Esbuild>>();
 const tsconfigCache = new Map<string, Record<string, unknown>>();
 
 /** The decorator-related compiler options of the nearest tsconfig.json (comments allowed). */
@@ -34,11 +46,10 @@ export function decoratorOptions(file: string): Record<string, unknown> {
   }
 }
 
-export async function lowerDecorators(code: string, id: string): Promise<{ code: string; map: string } | null> {
+export async function lowerDecorators(code: string, id: string, opts: { load?: EsbuildLoader } = {}): Promise<{ code: string; map: string } | null> {
   if (!/^\s*@[A-Za-z_$]/m.test(code)) return null;
-  const mod = await (esbuild ??= import('esbuild').catch(() => null));
-  if (!mod) return null;
   const file = id.split('?')[0];
+  const mod = await loadEsbuild(opts.load ?? defaultLoader, file);
   const loader = /\.tsx$/.test(file) ? 'tsx' : /\.[mc]?ts$/.test(file) ? 'ts' : /\.jsx$/.test(file) ? 'jsx' : 'js';
   const out = await mod.transform(code, {
     loader,
@@ -49,4 +60,20 @@ export async function lowerDecorators(code: string, id: string): Promise<{ code:
     tsconfigRaw: { compilerOptions: decoratorOptions(file) },
   });
   return { code: out.code, map: out.map };
+}
+
+async function loadEsbuild(load: EsbuildLoader, file: string): Promise<Esbuild> {
+  let pending = loaded.get(load);
+  if (!pending) loaded.set(load, (pending = load()));
+  try {
+    return await pending;
+  } catch (err) {
+    loaded.delete(load);
+    throw new DecoratorLoweringError(
+      `${file} has decorators, and lowering them needs esbuild, which could not be loaded (${(err as Error).message.split('\n')[0]}). ` +
+        'Without it they would stay in the output and fail at run time with a SyntaxError (Vite 8 no longer brings esbuild). ' +
+        'Install it: npm install -D esbuild (or pass lowerDecorators: false when your runtime runs decorators as written).',
+      { cause: err },
+    );
+  }
 }

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
-import { chromiumAvailable, CHROMIUM_PATH } from '../../src/diagram/browser-render.js';
+import { assertBrowserRender, BrowserRenderUnavailableError, chromiumAvailable, CHROMIUM_PATH } from '../../src/diagram/browser-render.js';
+import { previewDiagram } from '../../src/cli/preview.js';
 import { makeProject } from '../diagram/diagram-project.js';
 import { requireTool } from '../support/required-tool.js';
 
@@ -102,10 +103,39 @@ describe('duroxide-llm diagram --preview', { timeout: 120_000 }, () => {
     const dot = await cli(root, '--preview', '--format', 'dot', '--name', 'OrderSaga');
     expect(dot.code).toBe(0);
     expect(readFileSync(join(root, 'docs/diagrams/order-saga.svg'), 'utf8')).toContain('Reserve inventory');
+    expect(readFileSync(join(root, 'docs/diagrams/order-saga.png')).subarray(1, 4).toString()).toBe('PNG');
+    rmSync(join(root, 'docs/diagrams/order-saga.png'));
     const mermaid = await cli(root, '--preview', '--name', 'OrderSaga');
     expect(mermaid.code).toBe(0);
     expect(readFileSync(join(root, 'docs/diagrams/order-saga.png')).subarray(1, 4).toString()).toBe('PNG');
     expect(readFileSync(join(root, 'docs/diagrams/order-saga.svg'), 'utf8')).toContain('<svg');
+  });
+});
+
+describe('--preview without its optional peers', () => {
+  const diagram = { name: 'OrderSaga', slug: 'order-saga', file: 'src/order-saga.ts', format: 'mermaid' as const, diagram: 'flowchart TD\n  a --> b\n', irHash: 'x', source: 'deterministic' as const };
+  const without = (pkg: string) => (id: string) => {
+    if (id.startsWith(pkg)) throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
+    return id;
+  };
+
+  it('names the package to install when playwright-core or mermaid cannot be resolved', async () => {
+    const dir = makeProject([]);
+    const noPlaywright = await previewDiagram(diagram, dir, { resolve: without('playwright-core') });
+    expect(noPlaywright.ok).toBe(false);
+    expect(noPlaywright.message).toContain('npm install -D playwright-core');
+    const noMermaid = await previewDiagram(diagram, dir, { resolve: without('mermaid') });
+    expect(noMermaid.message).toContain('mermaid (its browser bundle mermaid/dist/mermaid.min.js)');
+    expect(noMermaid.message).toContain('npm install -D mermaid');
+    expect(() => assertBrowserRender(without('playwright-core'))).toThrow(BrowserRenderUnavailableError);
+  });
+
+  it('package.json declares them as optional peers', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8'));
+    for (const name of ['playwright-core', 'mermaid']) {
+      expect(pkg.peerDependencies[name], name).toBeTruthy();
+      expect(pkg.peerDependenciesMeta[name], name).toEqual({ optional: true });
+    }
   });
 });
 

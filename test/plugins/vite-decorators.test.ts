@@ -69,3 +69,20 @@ it('with experimentalDecorators in tsconfig, the plugin lowers legacy decorators
   expect(mod.metadata.checkout.orchestration).toMatchObject({ name: 'checkout', version: '3.0.0' });
   expect(mod.metadata.payments.activities[0].options).toMatchObject({ name: 'charge' });
 });
+
+it('when esbuild cannot be loaded, a file with decorators fails the build naming the package to install', { timeout: 120_000 }, async () => {
+  const root = makeProject([], { 'src/entry.ts': ENTRY });
+  const missing = 'esbuild-is-not-installed-here';
+  const plugin = vitePlugin({ cwd: root, llm: 'off', outputDir: false, dtsFile: false, esbuild: () => import(missing) });
+  const error = await buildWith([plugin], 'dist-no-esbuild', root).then(() => null, (e: Error) => e);
+  expect(error?.message).toContain('src/entry.ts has decorators');
+  expect(error?.message).toContain('npm install -D esbuild');
+});
+
+it('a file without decorators builds without esbuild', { timeout: 120_000 }, async () => {
+  const root = makeProject([], { 'src/entry.ts': 'export const answer = 42;\n' });
+  const missing = 'esbuild-is-not-installed-here';
+  const plugin = vitePlugin({ cwd: root, llm: 'off', outputDir: false, dtsFile: false, esbuild: () => import(missing) });
+  const out = await buildWith([plugin], 'dist-plain-no-esbuild', root);
+  expect((await import(pathToFileURL(out).href)).answer).toBe(42);
+});

@@ -95,5 +95,5 @@ export const mermaidFormat = {
   drawnGraph,
   escapeLabel: esc,
   renderSvg: mermaidSvg,
-  svgRenderer: 'Chromium (apt-get install chromium, or set CHROMIUM_PATH)',
+  svgRenderer: 'Chromium (apt-get install chromium, or set CHROMIUM_PATH) with the optional peers playwright-core and mermaid (npm install -D playwright-core mermaid)',
 } as const satisfies DiagramFormatSpec<'mermaid'>;

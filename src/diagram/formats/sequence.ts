@@ -314,5 +314,5 @@ export const sequenceFormat = {
   drawnGraph,
   escapeLabel: esc,
   renderSvg: mermaidSvg,
-  svgRenderer: 'Chromium (apt-get install chromium, or set CHROMIUM_PATH)',
+  svgRenderer: 'Chromium (apt-get install chromium, or set CHROMIUM_PATH) with the optional peers playwright-core and mermaid (npm install -D playwright-core mermaid)',
 } as const satisfies DiagramFormatSpec<'sequence'>;
