@@ -41,6 +41,12 @@ export function moduleExports(renderings: GeneratedDiagram[], slug: string): Mod
     { name: 'name', value: d?.name ?? slug, type: 'string' },
     { name: 'irHash', value: d?.irHash ?? '', type: 'string' },
     { name: 'diagrams', value: all, type: `{ ${formats.map((f) => `readonly ${JSON.stringify(f)}: string;`).join(' ')} }`.replace('{  }', 'Record<string, string>') },
+    // What a runtime records for the operations console: registerOrchestration(name, fn, { diagram: handover }).
+    {
+      name: 'handover',
+      value: { graph: d?.graph ?? { nodes: [], edges: [] }, file: d?.file ?? '', ...(all.mermaid ? { mermaid: all.mermaid } : {}) },
+      type: '{ readonly graph: { nodes: unknown[]; edges: unknown[] }; readonly file: string; readonly mermaid?: string }',
+    },
   ];
 }
 
@@ -52,5 +58,7 @@ export function diagramModuleCode(renderings: GeneratedDiagram[], slug: string):
 
 export function diagramsIndexCode(diagrams: GeneratedDiagram[]): string {
   const obj = Object.fromEntries(diagrams.map((d) => [d.name, d.diagram]));
-  return `export default ${JSON.stringify(obj, null, 2)};\n`;
+  // Every orchestration's hand-over, for new Runtime({ diagrams: handovers }).
+  const handovers = Object.fromEntries(diagrams.map((d) => [d.name, { graph: d.graph ?? { nodes: [], edges: [] }, file: d.file, ...(d.format === 'mermaid' ? { mermaid: d.diagram } : {}) }]));
+  return `export default ${JSON.stringify(obj, null, 2)};\nexport const handovers = ${JSON.stringify(handovers)};\n`;
 }

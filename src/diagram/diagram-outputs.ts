@@ -76,7 +76,14 @@ function moduleDeclarations(diagrams: GeneratedDiagram[], primaryFormat: Diagram
   const bySlug = new Map<string, GeneratedDiagram[]>();
   for (const d of diagrams) bySlug.set(d.slug, [...(bySlug.get(d.slug) ?? []), d]);
   for (const prefix of MODULE_PREFIXES) {
-    lines.push(`declare module '${prefix}' {`, '  const diagrams: Record<string, string>;', '  export default diagrams;', '}', '');
+    lines.push(
+      `declare module '${prefix}' {`,
+      '  const diagrams: Record<string, string>;',
+      '  export default diagrams;',
+      '  export const handovers: Record<string, { readonly graph: { nodes: unknown[]; edges: unknown[] }; readonly file: string; readonly mermaid?: string }>;',
+      '}',
+      '',
+    );
     for (const [s, renderings] of bySlug) {
       const ordered = [...renderings].sort((a, b) => Number(b.format === primaryFormat) - Number(a.format === primaryFormat));
       lines.push(`declare module '${prefix}/${s}' {`, jsdoc(ordered[0], '  ') + '  const diagram: string;', '  export default diagram;');

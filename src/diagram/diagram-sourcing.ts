@@ -25,6 +25,8 @@ export interface GeneratedDiagram {
   format: DiagramFormat;
   diagram: string;
   irHash: string;
+  /** The flow graph (IR) the diagram was drawn from: what a runtime hands to the console. */
+  graph?: OrchestrationFlow['graph'];
   source: 'cache' | 'llm' | 'deterministic';
   /** The rendered picture for the hover (`hoverImages`), as a `data:` URI. */
   image?: string;
@@ -84,5 +86,6 @@ function describeFlow(flow: OrchestrationFlow, format: DiagramFormat): Omit<Gene
     file: flow.file,
     format,
     irHash: irHash(flow),
+    graph: flow.graph,
   };
 }

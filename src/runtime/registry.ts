@@ -64,6 +64,11 @@ export class OrchestrationRegistry {
     return this.byName.has(name);
   }
 
+  /** The registered versions of `name`, oldest first. */
+  versionsOf(name: string): string[] {
+    return (this.byName.get(name) ?? []).map((v) => v.version);
+  }
+
   names(): string[] {
     return [...this.byName.entries()].flatMap(([n, vs]) => vs.map((v) => `${n}@${v.version}`)).sort();
   }

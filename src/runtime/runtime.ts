@@ -13,7 +13,6 @@ import { Dispatcher } from './dispatcher.js';
 import { ExecutionCache, type ExecutionCacheLimits } from './execution-cache.js';
 import { killPoint } from './kill-hook.js';
 import type { DiagramRecord } from '../store/store.js';
-import type { Json } from './history.js';
 import { UnknownWorkTracker } from './unknown-work.js';
 import { Telemetry } from './telemetry.js';
 import type { DeterminismMode } from './determinism-guard.js';
@@ -22,7 +21,7 @@ import type { LeasedItem } from './leased-work-item.js';
 import type { WorkQueueName } from './messages.js';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_MAX_PAYLOAD_BYTES } from './json-value.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, toJson } from './json-value.js';
 import { TurnProcessor } from './turn-processor.js';
 import { LockLostError } from '../store/errors.js';
 import { ToolRegistry } from '../tools/registry.js';
@@ -68,6 +67,12 @@ export interface RuntimeOptions {
    * Only code running in an orchestration turn is affected.
    */
   determinism?: DeterminismMode;
+  /**
+   * Diagrams the build step drew, by orchestration name (`import { handovers } from
+   * '~duroxide/diagrams'`): recorded in the store at start for every orchestration registered
+   * under that name, so the operations console draws runs without the source code.
+   */
+  diagrams?: Readonly<Record<string, { readonly graph: unknown; readonly mermaid?: string; readonly file?: string }>>;
   /**
    * OpenTelemetry spans for turns, activities, timers and LLM calls when `@opentelemetry/api`
    * is installed (default true; without a registered SDK they cost next to nothing).
@@ -122,7 +127,7 @@ export class Runtime {
   readonly tools = new ToolRegistry();
   private readonly logger: Logger;
   private readonly cache: ExecutionCache | null;
-  private readonly opts: Required<Omit<RuntimeOptions, 'store' | 'logger' | 'executionCache' | 'llm' | 'llmReliability'>>;
+  private readonly opts: Required<Omit<RuntimeOptions, 'store' | 'logger' | 'executionCache' | 'llm' | 'llmReliability' | 'diagrams'>>;
   /** Configured LLM providers by name (`default` first). */
   readonly llmProviders: ReadonlyMap<string, LlmProvider>;
   private readonly shutdown$ = new AbortController();
@@ -159,6 +164,7 @@ export class Runtime {
       determinism: options.determinism ?? 'guard',
       tracing: options.tracing ?? true,
     };
+    this.handovers = options.diagrams ?? {};
     this.unknownWork = new UnknownWorkTracker(this.opts.unknownWorkTimeoutMs, this.logger);
     // Every work item in flight listens for shutdown: many listeners are expected here.
     setMaxListeners(0, this.shutdown$.signal);
@@ -167,6 +173,7 @@ export class Runtime {
 
   /** Flow graphs (IR) and diagrams handed over at registration, recorded in the store at start. */
   private readonly diagramRecords: DiagramRecord[] = [];
+  private readonly handovers: NonNullable<RuntimeOptions['diagrams']>;
 
   /**
    * `diagram`: the orchestration's flow graph (FlowGraph IR as JSON) and rendered diagram, as the
@@ -176,12 +183,12 @@ export class Runtime {
   registerOrchestration<I = any, O = any>(
     name: string,
     fn: OrchestrationFn<I, O>,
-    opts: { version?: string; diagram?: { graph: Json; mermaid?: string; file?: string } } = {},
+    opts: { version?: string; diagram?: { readonly graph: unknown; readonly mermaid?: string; readonly file?: string } } = {},
   ): this {
     this.orchestrations.register(name, fn as OrchestrationFn, opts.version);
     if (opts.diagram) {
       const { graph, mermaid, file } = opts.diagram;
-      this.diagramRecords.push({ name, version: opts.version ?? DEFAULT_VERSION, graph, ...(mermaid ? { diagram: mermaid } : {}), ...(file ? { file } : {}), recordedAtMs: Date.now() });
+      this.diagramRecords.push({ name, version: opts.version ?? DEFAULT_VERSION, graph: toJson(graph), ...(mermaid ? { diagram: mermaid } : {}), ...(file ? { file } : {}), recordedAtMs: Date.now() });
       if (this.started) void this.recordDiagrams();
     }
     return this;
@@ -189,6 +196,15 @@ export class Runtime {
 
   private async recordDiagrams(): Promise<void> {
     if (!this.store.putDiagram) return;
+    const given = new Set(this.diagramRecords.map((r) => `${r.name}@${r.version}`));
+    for (const name of Object.keys(this.handovers)) {
+      if (!this.orchestrations.has(name)) continue;
+      const { graph, mermaid, file } = this.handovers[name];
+      for (const version of this.orchestrations.versionsOf(name)) {
+        if (given.has(`${name}@${version}`)) continue; // a diagram given at registration wins
+        this.diagramRecords.push({ name, version, graph: toJson(graph), ...(mermaid ? { diagram: mermaid } : {}), ...(file ? { file } : {}), recordedAtMs: Date.now() });
+      }
+    }
     for (const record of this.diagramRecords.splice(0)) {
       try {
         await this.store.putDiagram(record);
