@@ -117,91 +117,120 @@ export async function instancesCommand(argv: string[], out: Out, err: Out): Prom
     if (args.length < n) throw new CliUsageError(`instances ${sub} needs ${what}`);
   };
   return withApi(parsed, err, 'instances', INSTANCES_USAGE, async (api) => {
-    switch (sub) {
-      case 'list': {
-        if (v.status && !STATUSES.includes(v.status as InstanceStatus)) throw new CliUsageError(`--status must be one of ${STATUSES.join(', ')}`);
-        const page = await api.list({
-          ...(v.status ? { status: v.status as InstanceStatus } : {}),
-          ...(v.name ? { name: v.name } : {}),
-          ...(v.search ? { idContains: v.search } : {}),
-          limit: intOption(v.limit, '--limit') ?? 50,
-          offset: intOption(v.offset, '--offset') ?? 0,
-        });
-        print(page, () =>
-          [
-            table(
-              ['INSTANCE', 'NAME', 'VERSION', 'STATUS', 'CREATED', 'UPDATED', 'TOKENS', 'CUSTOM STATUS'],
-              page.instances.map((i) => [i.instanceId, i.name, i.version, i.status, when(i.createdAtMs), when(i.updatedAtMs), i.llm.input + i.llm.output || '', i.customStatus]),
-            ),
-            `${page.instances.length} of ${page.total} shown · ${STATUSES.map((s) => `${s} ${page.counts[s] ?? 0}`).join(' · ')}`,
-          ].join('\n'),
-        );
-        return EXIT.ok;
-      }
-      case 'show': {
-        need(1, 'an instance id');
-        const d = await api.instance(args[0], { executionId: intOption(v.execution, '--execution') });
-        const { timeline: _t, ...rest } = d;
-        print(rest, () => {
-          const i = d.instance;
-          const lines = [
-            `Instance     ${cell(i.instanceId, 200)}`,
-            `Name         ${cell(i.name)} v${cell(i.version ?? '?')}`,
-            `Status       ${i.status}`,
-            `Created      ${when(i.createdAtMs)}   updated ${when(i.updatedAtMs)}`,
-            `Executions   ${d.executions.map((e) => `#${e.executionId} ${e.outcome}`).join(' → ')}`,
-            `Input        ${cell(d.input, 200)}`,
-            ...(i.output !== undefined ? [`Output       ${cell(i.output, 200)}`] : []),
-            ...(i.error ? [`Error        ${cell(`${i.error.name}: ${i.error.message}`, 300)}`] : []),
-            ...(d.codeSite ? [`Code site    ${cell(d.codeSite, 200)}`] : []),
-            ...(i.customStatus !== undefined ? [`Custom       ${cell(i.customStatus, 200)}`] : []),
-            ...(d.parent ? [`Parent       ${cell(d.parent.instanceId)} (${d.parent.status})`] : []),
-            ...(d.children.length ? [`Children     ${d.children.map((c) => `${cell(c.instanceId)} (${c.status})`).join(', ')}`] : []),
-            `LLM          ${d.ledger.totals.calls} calls, ${d.ledger.totals.input} in / ${d.ledger.totals.output} out tokens`,
-            ...d.waits.map((w) => `Waiting for  ${cell(w.event)}${w.approval ? ` (approve ${cell(w.approval.tool)} ${cell(w.approval.params)})` : ''}`),
-          ];
-          if (d.overlay && d.diagram) {
-            lines.push('', table(['STEP', 'KIND', 'STATE', 'RUNS'], d.diagram.graph.nodes.filter((n) => n.name).map((n) => [n.label ?? n.name, n.kind, d.overlay!.nodes[n.id].state, d.overlay!.nodes[n.id].count || ''])));
-          }
-          return lines.join('\n');
-        });
-        return EXIT.ok;
-      }
-      case 'history': {
-        need(1, 'an instance id');
-        const h = await api.history(args[0], { executionId: intOption(v.execution, '--execution') });
-        print(h, () =>
-          table(
-            ['#', 'TIME', 'KIND', 'DETAIL'],
-            h.events.map((e) => {
-              const { eventId, timestampMs, kind, ...detail } = e as unknown as Record<string, unknown>;
-              return [eventId, when(timestampMs as number), kind, detail];
-            }),
-          ),
-        );
-        return EXIT.ok;
-      }
-      case 'cancel': {
-        need(1, 'an instance id');
-        await api.cancel(args[0], v.reason);
-        print({ ok: true, instanceId: args[0], cancelled: true }, () => `Cancellation requested for ${cell(args[0], 200)}.`);
-        return EXIT.ok;
-      }
-      case 'raise': {
-        need(3, 'ID EVENT JSON');
-        const data = jsonArg(args[2], 'the event data');
-        await api.raise(args[0], args[1], data);
-        print({ ok: true, instanceId: args[0], event: args[1] }, () => `Raised "${cell(args[1])}" on ${cell(args[0], 200)}.`);
-        return EXIT.ok;
-      }
-      case 'start': {
-        need(1, 'an orchestration name');
-        const id = await api.start(args[0], jsonArg(args[1], 'the input'), { ...(v.id ? { instanceId: v.id } : {}), ...(v.version ? { version: v.version } : {}) });
-        print({ ok: true, instanceId: id }, () => id);
-        return EXIT.ok;
-      }
-      default:
-        throw new CliUsageError(`unknown instances command "${sub}"`);
-    }
+    const run = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+    if (!run) throw new CliUsageError(`unknown instances command "${sub}"`);
+    return run({ api, args, v, print, need });
   });
+}
+
+/** What each subcommand gets: the API, its arguments and options, and how to print. */
+interface Sub {
+  api: ConsoleApi;
+  args: string[];
+  v: ParsedCli['values'];
+  print: (value: unknown, human: () => string) => void;
+  need: (n: number, what: string) => void;
+}
+
+const SUBCOMMANDS: Record<string, (sub: Sub) => Promise<number>> = {
+  list: listCommand,
+  show: showCommand,
+  history: historyCommand,
+  cancel: cancelCommand,
+  raise: raiseCommand,
+  start: startCommand,
+};
+
+async function listCommand({ api, v, print }: Sub): Promise<number> {
+    if (v.status && !STATUSES.includes(v.status as InstanceStatus)) throw new CliUsageError(`--status must be one of ${STATUSES.join(', ')}`);
+    const page = await api.list({
+      ...(v.status ? { status: v.status as InstanceStatus } : {}),
+      ...(v.name ? { name: v.name } : {}),
+      ...(v.search ? { idContains: v.search } : {}),
+      limit: intOption(v.limit, '--limit') ?? 50,
+      offset: intOption(v.offset, '--offset') ?? 0,
+    });
+    print(page, () =>
+      [
+        table(
+          ['INSTANCE', 'NAME', 'VERSION', 'STATUS', 'CREATED', 'UPDATED', 'TOKENS', 'CUSTOM STATUS'],
+          page.instances.map((i) => [i.instanceId, i.name, i.version, i.status, when(i.createdAtMs), when(i.updatedAtMs), i.llm.input + i.llm.output || '', i.customStatus]),
+        ),
+        `${page.instances.length} of ${page.total} shown · ${STATUSES.map((s) => `${s} ${page.counts[s] ?? 0}`).join(' · ')}`,
+      ].join('\n'),
+    );
+    return EXIT.ok;
+      
+}
+
+async function showCommand({ api, args, v, print, need }: Sub): Promise<number> {
+    need(1, 'an instance id');
+    const d = await api.instance(args[0], { executionId: intOption(v.execution, '--execution') });
+    const { timeline: _t, ...rest } = d;
+    print(rest, () => {
+      const i = d.instance;
+      const lines = [
+        `Instance     ${cell(i.instanceId, 200)}`,
+        `Name         ${cell(i.name)} v${cell(i.version ?? '?')}`,
+        `Status       ${i.status}`,
+        `Created      ${when(i.createdAtMs)}   updated ${when(i.updatedAtMs)}`,
+        `Executions   ${d.executions.map((e) => `#${e.executionId} ${e.outcome}`).join(' → ')}`,
+        `Input        ${cell(d.input, 200)}`,
+        ...(i.output !== undefined ? [`Output       ${cell(i.output, 200)}`] : []),
+        ...(i.error ? [`Error        ${cell(`${i.error.name}: ${i.error.message}`, 300)}`] : []),
+        ...(d.codeSite ? [`Code site    ${cell(d.codeSite, 200)}`] : []),
+        ...(i.customStatus !== undefined ? [`Custom       ${cell(i.customStatus, 200)}`] : []),
+        ...(d.parent ? [`Parent       ${cell(d.parent.instanceId)} (${d.parent.status})`] : []),
+        ...(d.children.length ? [`Children     ${d.children.map((c) => `${cell(c.instanceId)} (${c.status})`).join(', ')}`] : []),
+        `LLM          ${d.ledger.totals.calls} calls, ${d.ledger.totals.input} in / ${d.ledger.totals.output} out tokens`,
+        ...d.waits.map((w) => `Waiting for  ${cell(w.event)}${w.approval ? ` (approve ${cell(w.approval.tool)} ${cell(w.approval.params)})` : ''}`),
+      ];
+      if (d.overlay && d.diagram) {
+        lines.push('', table(['STEP', 'KIND', 'STATE', 'RUNS'], d.diagram.graph.nodes.filter((n) => n.name).map((n) => [n.label ?? n.name, n.kind, d.overlay!.nodes[n.id].state, d.overlay!.nodes[n.id].count || ''])));
+      }
+      return lines.join('\n');
+    });
+    return EXIT.ok;
+      
+}
+
+async function historyCommand({ api, args, v, print, need }: Sub): Promise<number> {
+    need(1, 'an instance id');
+    const h = await api.history(args[0], { executionId: intOption(v.execution, '--execution') });
+    print(h, () =>
+      table(
+        ['#', 'TIME', 'KIND', 'DETAIL'],
+        h.events.map((e) => {
+          const { eventId, timestampMs, kind, ...detail } = e as unknown as Record<string, unknown>;
+          return [eventId, when(timestampMs as number), kind, detail];
+        }),
+      ),
+    );
+    return EXIT.ok;
+      
+}
+
+async function cancelCommand({ api, args, v, print, need }: Sub): Promise<number> {
+    need(1, 'an instance id');
+    await api.cancel(args[0], v.reason);
+    print({ ok: true, instanceId: args[0], cancelled: true }, () => `Cancellation requested for ${cell(args[0], 200)}.`);
+    return EXIT.ok;
+      
+}
+
+async function raiseCommand({ api, args, print, need }: Sub): Promise<number> {
+    need(3, 'ID EVENT JSON');
+    const data = jsonArg(args[2], 'the event data');
+    await api.raise(args[0], args[1], data);
+    print({ ok: true, instanceId: args[0], event: args[1] }, () => `Raised "${cell(args[1])}" on ${cell(args[0], 200)}.`);
+    return EXIT.ok;
+      
+}
+
+async function startCommand({ api, args, v, print, need }: Sub): Promise<number> {
+    need(1, 'an orchestration name');
+    const id = await api.start(args[0], jsonArg(args[1], 'the input'), { ...(v.id ? { instanceId: v.id } : {}), ...(v.version ? { version: v.version } : {}) });
+    print({ ok: true, instanceId: id }, () => id);
+    return EXIT.ok;
+      
 }
