@@ -13,7 +13,10 @@ export class Task<T> implements DurableTask<T> {
   private value: T | undefined;
   private error: unknown;
   private listeners: Listener[] | null = null;
-  private cancelHooks: (() => void)[] | null = null;
+  /** One hook (the common case), or several. */
+  private cancelHooks: (() => void) | (() => void)[] | null = null;
+  /** A schedule slot's task: cancelling it cancels the slot (set by the engine, no closure). */
+  slot: { owner: { cancelSlot(eventId: number, reason: string): void }; eventId: number } | null = null;
   private cancelled = false;
 
   constructor(readonly kind: string) {}
@@ -50,7 +53,8 @@ export class Task<T> implements DurableTask<T> {
 
   /** What cancelling this task does (drop its schedule, cancel its children). */
   onCancel(hook: () => void): void {
-    (this.cancelHooks ??= []).push(hook);
+    const h = this.cancelHooks;
+    this.cancelHooks = h === null ? hook : Array.isArray(h) ? [...h, hook] : [h, hook];
   }
 
   /**
@@ -62,7 +66,9 @@ export class Task<T> implements DurableTask<T> {
     this.cancelled = true;
     const hooks = this.cancelHooks;
     this.cancelHooks = null;
-    if (hooks) for (const h of hooks) h();
+    this.slot?.owner.cancelSlot(this.slot.eventId, 'it lost a race');
+    if (typeof hooks === 'function') hooks();
+    else if (hooks) for (const h of hooks) h();
   }
 
   /** Calls `listener` once the task settles (at once when it already has). */
@@ -98,8 +104,8 @@ export function taskFromAsync<T>(kind: string, run: () => Promise<T>): Task<T> {
   const group = new CancelGroup(currentGroup());
   task.onCancel(() => group.cancel());
   runInGroup(group, run).then(
-    (v) => task.resolve(v),
-    (e) => task.reject(e),
+    (v) => (group.close(), task.resolve(v)),
+    (e) => (group.close(), task.reject(e)),
   );
   return task;
 }

@@ -534,9 +534,8 @@ export class Replayer implements ContextEngine {
     const task = new Task<unknown>(event.kind);
     this.claimed.set(event.eventId, { event, task });
     this.pendingPrimitives++;
-    const cancel = () => this.cancelSlot(event.eventId, 'it lost a race');
-    task.onCancel(cancel);
-    currentGroup()?.add(cancel);
+    task.slot = { owner: this, eventId: event.eventId };
+    currentGroup()?.add(() => this.cancelSlot(event.eventId, 'it lost a race'));
     return { event, task, isNew };
   }
 

@@ -47,11 +47,22 @@ export function currentScope(): TurnScope | undefined {
  * lost a race) cancels what it was waiting on.
  */
 export class CancelGroup {
+  /** Groups whose composite has not settled: while there are none, no lookup is needed. */
+  static open = 0;
   private hooks: (() => void)[] = [];
   private done = false;
 
   constructor(parent: CancelGroup | null) {
+    CancelGroup.open++;
     parent?.add(() => this.cancel());
+  }
+
+  /** The composite settled: nothing it waits on can be cancelled any more. */
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.hooks = [];
+    CancelGroup.open--;
   }
 
   add(hook: () => void): void {
@@ -61,14 +72,15 @@ export class CancelGroup {
 
   cancel(): void {
     if (this.done) return;
-    this.done = true;
-    for (const h of this.hooks.splice(0)) h();
+    const hooks = this.hooks;
+    this.close();
+    for (const h of hooks) h();
   }
 }
 
 /** The group of the composite task whose code is running now (null at top level). */
 export function currentGroup(): CancelGroup | null {
-  return current.getStore()?.group ?? null;
+  return CancelGroup.open === 0 ? null : (current.getStore()?.group ?? null);
 }
 
 /** Runs `fn` (and everything it awaits) as part of `group`. */
