@@ -95,17 +95,33 @@ export function llmCalls(executions: { executionId: number; history: HistoryEven
 }
 
 /**
- * The budget recorded with the run: the agent's `maxCost` (its input config). Budgets set with
- * `ctx.setLlmBudget` live in code, not in history, so they are not shown.
+ * The budget recorded with the run: the agent's `maxCost` (its input config, over the whole
+ * run), else the last `ctx.setLlmBudget` of the current execution (an LlmBudgetSet event),
+ * against what that execution used.
  */
-function recordedBudget(input: Json | undefined, used: { tokens: number; usd: number | null }): LlmBudgetView | null {
-  const config = (input as { config?: { maxCost?: { tokens?: number; usd?: number } } } | null)?.config;
+function recordedBudget(
+  input: Json | undefined,
+  used: { tokens: number; usd: number | null },
+  current: { history: HistoryEvent[]; tokens: number; usd: number | null } | undefined,
+): LlmBudgetView | null {
+  const config = (input as { config?: { maxCost?: { tokens?: number; usd?: number; maxTokens?: number; maxCostUsd?: number } } } | null)?.config;
   const max = config?.maxCost;
-  if (!max) return null;
+  if (max) {
+    const tokens = max.tokens ?? max.maxTokens;
+    const usd = max.usd ?? max.maxCostUsd;
+    return {
+      source: 'agent config maxCost',
+      ...(tokens !== undefined ? { tokens: { used: used.tokens, limit: tokens } } : {}),
+      ...(usd !== undefined && used.usd !== null ? { usd: { used: used.usd, limit: usd } } : {}),
+    };
+  }
+  const set = current ? [...current.history].reverse().find((e) => e.kind === 'LlmBudgetSet') : undefined;
+  const budget = set?.kind === 'LlmBudgetSet' ? (set.budget as { maxTokens?: number; maxCostUsd?: number } | null) : null;
+  if (!budget || !current) return null;
   return {
-    source: 'agent config maxCost',
-    ...(max.tokens !== undefined ? { tokens: { used: used.tokens, limit: max.tokens } } : {}),
-    ...(max.usd !== undefined && used.usd !== null ? { usd: { used: used.usd, limit: max.usd } } : {}),
+    source: 'ctx.setLlmBudget (this execution)',
+    ...(budget.maxTokens !== undefined ? { tokens: { used: current.tokens, limit: budget.maxTokens } } : {}),
+    ...(budget.maxCostUsd !== undefined && current.usd !== null ? { usd: { used: current.usd, limit: budget.maxCostUsd } } : {}),
   };
 }
 
@@ -120,8 +136,17 @@ export function llmLedger(executions: { executionId: number; history: HistoryEve
   return {
     calls,
     totals: { calls: calls.length, input: input_, output, costUsd },
-    budget: recordedBudget(input, { tokens: input_ + output, usd: costUsd }),
+    budget: recordedBudget(input, { tokens: input_ + output, usd: costUsd }, currentExecution(executions, calls)),
   };
+}
+
+/** The current (last) execution's history and what its LLM calls used. */
+function currentExecution(executions: { executionId: number; history: HistoryEvent[] }[], calls: LlmCallRow[]) {
+  const last = executions[executions.length - 1];
+  if (!last) return undefined;
+  const mine = calls.filter((c) => c.executionId === last.executionId);
+  const usd = mine.every((c) => c.costUsd !== null) ? mine.reduce((n, c) => n + (c.costUsd ?? 0), 0) : null;
+  return { history: last.history, tokens: mine.reduce((n, c) => n + c.input + c.output, 0), usd };
 }
 
 /** Token totals of a history (one execution), for the instances table. */

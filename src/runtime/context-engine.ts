@@ -5,7 +5,7 @@
  */
 import type { Task } from './durable-task.js';
 import type { ErrorDetails, Json, NewHistoryEvent, OrchestrationStarted, ScheduleEvent } from './history.js';
-import type { LlmLedger } from './llm-ledger.js';
+import type { LlmBudget, LlmLedger } from './llm-ledger.js';
 import type { OrchestratorMessage, WorkItem } from './messages.js';
 import type { OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
 import type { ToolDefinition } from '../tools/registry.js';
@@ -53,6 +53,7 @@ export interface ContextEngine {
   addMessage(message: OrchestratorMessage, visibleAtMs?: number): void;
   requestContinueAsNew(input: Json, version?: string): void;
   setCustomStatus(status: Json): void;
+  setLlmBudget(budget: LlmBudget | null): void;
   trace(level: string, message: string, fields?: Record<string, unknown>): void;
   /** The runtime's tools, for ctx.describeTools(). */
   tools(): ToolDefinition[];

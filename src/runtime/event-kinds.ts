@@ -60,6 +60,7 @@ export const EVENT_KINDS: { readonly [K in HistoryEventKind]: Descriptor<K> } = 
     summary: (e) => `SubOrchestrationFailed (of #${e.sourceEventId}: ${e.error.name})`,
   },
   CustomStatusUpdated: { role: 'status', summary: () => 'CustomStatusUpdated' },
+  LlmBudgetSet: { role: 'status', summary: () => 'LlmBudgetSet' },
   ScheduleCancelled: { role: 'dropped', summary: (e) => `ScheduleCancelled #${e.targetEventId} (${e.reason})` },
   OrchestrationChained: { role: 'schedule', summary: (e) => `OrchestrationChained "${e.name}" (instance ${e.instanceId})` },
   QueueSubscribed: { role: 'schedule', summary: (e) => `QueueSubscribed "${e.queue}"` },

@@ -138,6 +138,12 @@ export interface QueueEventDelivered extends EventBase {
   queue: string;
   data: Json;
 }
+/** `ctx.setLlmBudget(budget)`: recorded so tools and the console can show use against it. */
+export interface LlmBudgetSet extends EventBase {
+  kind: 'LlmBudgetSet';
+  /** The LlmBudget, or null when the code removed it. */
+  budget: Json;
+}
 export interface CustomStatusUpdated extends EventBase {
   kind: 'CustomStatusUpdated';
   status: Json;
@@ -192,6 +198,7 @@ export type HistoryEvent =
   | SubOrchestrationCompleted
   | SubOrchestrationFailed
   | CustomStatusUpdated
+  | LlmBudgetSet
   | ScheduleCancelled
   | OrchestrationChained
   | QueueSubscribed

@@ -127,7 +127,7 @@ export class OrchestrationContextImpl extends DurableContext implements Orchestr
   /** Sets a token and/or cost budget for this execution's LLM operations. */
   setLlmBudget(budget: LlmBudget | null): void {
     this.engine.assertOpen('setLlmBudget');
-    this.engine.ledger.budget = budget;
+    this.engine.setLlmBudget(budget);
   }
 
   /** Throws LlmBudgetExceededError before a provider is called once the budget is spent. */

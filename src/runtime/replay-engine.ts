@@ -46,7 +46,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson, jsonHash } from './json-value.j
 import type { DeterminismMode } from './determinism-guard.js';
 import type { OrchestrationSnapshot } from '../llm/operations/generate-with-context.js';
 import type { ClaimedSlot, ContextEngine } from './context-engine.js';
-import { LlmLedger, contextSnapshot } from './llm-ledger.js';
+import { LlmLedger, contextSnapshot, type LlmBudget } from './llm-ledger.js';
 import type { ToolDefinition } from '../tools/registry.js';
 import { OrchestrationContextImpl } from './orchestration-context.js';
 
@@ -594,6 +594,12 @@ export class Replayer implements ContextEngine {
 
   requestContinueAsNew(input: Json, version?: string): void {
     this.continueAsNewRequest ??= version === undefined ? { input } : { input, version };
+  }
+
+  /** The execution's LLM budget; recorded (once, when live) so the console can show it. */
+  setLlmBudget(budget: LlmBudget | null): void {
+    this.ledger.budget = budget;
+    if (!this.replaying) this.appendEvent({ kind: 'LlmBudgetSet', budget: (budget ?? null) as unknown as Json });
   }
 
   setCustomStatus(status: Json): void {
