@@ -89,7 +89,39 @@ async function turnCost(cache: boolean) {
   return { at10: rate(5, 55), at1000: rate(500, 555) };
 }
 
+/**
+ * CPU time per activity on MemoryStore with the determinism guard on and off, for an
+ * orchestration that reads the clock and rolls dice every step (so the guard is exercised).
+ * Interleaved rounds; the median of each.
+ */
+async function guardCost(rounds: number): Promise<{ guard: number; off: number }> {
+  const run = async (determinism: 'guard' | 'off') => {
+    const runtime = new Runtime({ store: new MemoryStore(), logger: silentLogger, determinism });
+    runtime.registerActivity('noop', async (_c, i: number) => i);
+    runtime.registerOrchestration('clocked', async (ctx) => {
+      let sum = 0;
+      for (let i = 0; i < 10; i++) sum += (await ctx.scheduleActivity<number>('noop', i)) + (Date.now() > 0 ? Math.random() : 0);
+      return sum;
+    });
+    await runtime.start();
+    const c0 = process.cpuUsage();
+    const ids = await Promise.all(Array.from({ length: 300 }, () => runtime.client.startOrchestration('clocked')));
+    for (const id of ids) await runtime.client.waitForOrchestration(id, { timeoutMs: 300_000 });
+    const c = process.cpuUsage(c0);
+    await runtime.shutdown();
+    return (c.user + c.system) / 3000;
+  };
+  const guard: number[] = [];
+  const off: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    off.push(await run('off'));
+    guard.push(await run('guard'));
+  }
+  return { guard: median(guard), off: median(off) };
+}
+
 const replayMs = await benchReplay();
+const guard = await guardCost(5);
 const mem = await throughput(new MemoryStore(), 200, 10);
 const sql = await throughput(new SqliteStore({ path: join(dir, 'throughput.db') }), 200, 10);
 const cached = await turnCost(true);
@@ -106,8 +138,11 @@ console.table([
   { measure: 'turns/s at ~1,000 prior events, cache on', value: cached.at1000.toFixed(0), target: 'same as at 10' },
   { measure: 'turns/s at ~10 prior events, cache off', value: uncached.at10.toFixed(0), target: '' },
   { measure: 'turns/s at ~1,000 prior events, cache off', value: uncached.at1000.toFixed(0), target: '(replays grow)' },
+  { measure: 'CPU µs/activity, determinism off (median of 5)', value: guard.off.toFixed(0), target: '' },
+  { measure: 'CPU µs/activity, determinism guard (median of 5)', value: guard.guard.toFixed(0), target: '<= 1.05x off' },
 ]);
 console.log(
   `RESULT replay_10k_ms=${replayMs.toFixed(1)} memory_activities_per_s=${mem.activitiesPerS.toFixed(0)} ` +
-    `sqlite_activities_per_s=${sql.activitiesPerS.toFixed(0)} sqlite_orchestrations_per_s=${sql.orchestrationsPerS.toFixed(1)}`,
+    `sqlite_activities_per_s=${sql.activitiesPerS.toFixed(0)} sqlite_orchestrations_per_s=${sql.orchestrationsPerS.toFixed(1)} ` +
+    `determinism_guard_ratio=${(guard.guard / guard.off).toFixed(3)}`,
 );
