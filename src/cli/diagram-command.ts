@@ -24,6 +24,7 @@ Options:
   --name <name>   only this orchestration
   --output <dir>  where diagram files go (default docs/diagrams)
   --check         exit 1 when a committed diagram is missing or no longer matches its code (no LLM needed)
+  --strict        also exit 1 on the build step's checks: an activity, sub-orchestration or event name nothing defines, a decision on Math.random() / Date.now() / new Date()
   --llm <mode>    off, auto (default: use OPENAI_API_KEY / ANTHROPIC_API_KEY when set) or required
   --dts           also write the .d.ts of the diagram modules and the hover .d.ts (for tsc before a bundler runs)
   --images        with --dts: a rendered SVG picture in the hover too (mermaid needs Chromium; dot, plantuml their tools)
@@ -51,6 +52,7 @@ function parse(args: string[]) {
         name: { type: 'string' },
         output: { type: 'string' },
         check: { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
         llm: { type: 'string' },
         dts: { type: 'boolean', default: false },
         jsdoc: { type: 'boolean', default: false },
@@ -99,7 +101,7 @@ export async function diagramCommand(args: string[], out: Out, err: Out): Promis
   if (v.diff !== undefined) return diagramDiff(project, v.diff, v.name, out, err);
   const files = project.listFiles();
   if (v.format === 'json') return printIr(project, files, v.name, out, err);
-  if (v.check) return check(project, files, v.name, args, out, err);
+  if (v.check) return check(project, files, v.name, args, v.strict, out, err);
   return draw(project, files, v, !v.name && !paths, out, err);
 }
 
@@ -117,11 +119,14 @@ function printIr(project: DiagramProject, files: string[], name: string | undefi
   return 0;
 }
 
-function check(project: DiagramProject, files: string[], name: string | undefined, args: string[], out: Out, err: Out): number {
+function check(project: DiagramProject, files: string[], name: string | undefined, args: string[], strict: boolean, out: Out, err: Out): number {
   if (name) select(project.collect(files).flows, name);
-  const { stale, missing, warnings } = project.check(files, name);
+  const { stale, missing, warnings, checks } = project.check(files, name);
   for (const w of warnings) err.write(`warning: ${w}\n`);
+  const failsChecks = strict && checks.length > 0;
+  if (failsChecks) err.write(`--strict: ${checks.length} finding(s) of the build step's checks (above); fix them, or list names defined elsewhere in "externalNames".\n`);
   if (!stale.length && !missing.length) {
+    if (failsChecks) return 1;
     out.write('All diagrams are up to date.\n');
     return 0;
   }
@@ -134,7 +139,7 @@ function check(project: DiagramProject, files: string[], name: string | undefine
 const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 async function draw(project: DiagramProject, files: string[], v: ReturnType<typeof parse>['values'], full: boolean, out: Out, err: Out): Promise<number> {
-  const { flows, warnings } = project.collect(files);
+  const { flows, warnings, checks } = project.collect(files);
   const selected = select(flows, v.name);
   const progress = (err as { isTTY?: boolean }).isTTY && selected.length > 1;
   const renderings = await project.draw(selected, warnings, (i, flow) => {
@@ -151,6 +156,10 @@ async function draw(project: DiagramProject, files: string[], v: ReturnType<type
   for (const d of renderings) out.write(`${d.name} (${d.format}, ${d.source}) -> ${d.slug}\n`);
   out.write(`${selected.length} orchestration(s), ${renderings.length} diagram(s), ${written.length} file(s) written${project.llmCalls ? `, ${project.llmCalls} LLM call(s)` : ''}.\n`);
   if (v.preview && !(await preview(project, primary, out, err))) return 1;
+  if (v.strict && checks.length) {
+    err.write(`--strict: ${checks.length} finding(s) of the build step's checks (above).\n`);
+    return 1;
+  }
   return 0;
 }
 

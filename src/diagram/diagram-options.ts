@@ -43,6 +43,8 @@ export interface DiagramOptions {
   sourceJsdoc?: boolean;
   /** Show a rendered SVG in the hover too (Chromium for mermaid, graphviz, plantuml; rendered offline). */
   hoverImages?: boolean;
+  /** Activity, orchestration and event names defined outside the scanned sources (another package or service): the name check accepts them. */
+  externalNames?: string[];
 }
 
 export interface ResolvedDiagramOptions {
@@ -62,6 +64,7 @@ export interface ResolvedDiagramOptions {
   dtsFile: string | false;
   sourceJsdoc: boolean;
   hoverImages: boolean;
+  externalNames: string[];
 }
 
 export class DiagramConfigError extends DuroxideError {}
@@ -96,6 +99,7 @@ export function resolveDiagramOptions(options: DiagramOptions = {}, overrides: D
     dtsFile: merged.dtsFile === false ? false : (merged.dtsFile ?? 'src/duroxide-diagrams.d.ts'),
     sourceJsdoc: merged.sourceJsdoc ?? false,
     hoverImages: merged.hoverImages ?? false,
+    externalNames: merged.externalNames ?? [],
   };
 }
 

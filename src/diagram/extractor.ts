@@ -12,6 +12,7 @@ import type * as t from '@babel/types';
 import { calleeName, decoratorOptions, decoratorString, findDecorator, isFunctionNode, keyName, line, literalString, stringProp, walk, type FunctionNode } from './ast.js';
 import { FlowWalker, yieldsCtxCalls, type ActivityDiagramMeta, type WalkerHost } from './flow-walker.js';
 import type { OrchestrationFlow } from './flow-graph.js';
+import { hexColor, suggestColor } from './formats/format.js';
 
 export type { ActivityDiagramMeta } from './flow-walker.js';
 
@@ -19,13 +20,24 @@ export interface ExtractionWarning {
   file: string;
   line?: number;
   message: string;
+  /** A finding of the build step's checks (`--check --strict` fails on it), not a note on what could be read. */
+  check?: true;
+}
+
+/** Names this file gives the project besides its activities: what the name check compares with. */
+export interface DefinedNames {
+  /** `registerOrchestration('name', …)` literals (also those whose function lives elsewhere). */
+  orchestrations: string[];
+  /** Event names this file raises: string literals among the first two arguments of `raiseEvent(…)`. */
+  raisedEvents: string[];
 }
 
 export interface ExtractionResult {
   flows: OrchestrationFlow[];
   warnings: ExtractionWarning[];
-  /** `@activity` declarations found in this file, by activity name. */
+  /** `@activity` and `registerActivity('name', fn, opts?)` declarations found in this file, by activity name. */
   activities: Map<string, ActivityDiagramMeta>;
+  defines: DefinedNames;
 }
 
 export interface ExtractOptions {
@@ -36,6 +48,11 @@ export interface ExtractOptions {
 /** The cheap check that lets a build skip most files without parsing them. */
 export function mayContainOrchestration(code: string): boolean {
   return code.includes('@orchestration') || code.includes('registerOrchestration') || (code.includes('function*') && code.includes('yield'));
+}
+
+/** Whether a file may define names an orchestration uses (activities, raised events), so the name check reads it. */
+export function mayDefineNames(code: string): boolean {
+  return code.includes('@activity') || code.includes('registerActivity') || code.includes('raiseEvent');
 }
 
 function parserPlugins(file: string): ParserPlugin[][] {
@@ -83,8 +100,8 @@ function parsePrefix(code: string, file: string, errorLine: number): t.File | nu
 }
 
 export function extractOrchestrations(code: string, file: string, opts: ExtractOptions = {}): ExtractionResult {
-  const result: ExtractionResult = { flows: [], warnings: [], activities: new Map() };
-  if (!mayContainOrchestration(code)) return result;
+  const result: ExtractionResult = { flows: [], warnings: [], activities: new Map(), defines: { orchestrations: [], raisedEvents: [] } };
+  if (!mayContainOrchestration(code) && !mayDefineNames(code)) return result;
   try {
     const { ast, errors } = parseSource(code, file);
     result.warnings.push(...errors);
@@ -100,6 +117,7 @@ class FileExtractor implements WalkerHost {
   private readonly registeredFunctions = new Set<string>();
   private readonly classes: t.Class[] = [];
   private readonly registrations: t.CallExpression[] = [];
+  private readonly activityRegistrations: t.CallExpression[] = [];
 
   constructor(
     private readonly file: string,
@@ -111,6 +129,7 @@ class FileExtractor implements WalkerHost {
   run(): void {
     this.scan();
     for (const cls of this.classes) this.collectActivities(cls);
+    for (const call of this.activityRegistrations) this.fromActivityRegistration(call);
     for (const cls of this.classes) this.fromClass(cls);
     for (const call of this.registrations) this.fromRegistration(call);
     for (const [name, fn] of this.functions) {
@@ -124,8 +143,48 @@ class FileExtractor implements WalkerHost {
       if (n.type === 'ClassDeclaration' || n.type === 'ClassExpression') this.classes.push(n);
       else if (n.type === 'FunctionDeclaration' && n.id) this.functions.set(n.id.name, n);
       else if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && (n.init?.type === 'ArrowFunctionExpression' || n.init?.type === 'FunctionExpression')) this.functions.set(n.id.name, n.init);
-      else if (n.type === 'CallExpression' && calleeName(n.callee) === 'registerOrchestration') this.registrations.push(n);
+      else if (n.type === 'CallExpression') this.scanCall(n);
     });
+  }
+
+  private scanCall(call: t.CallExpression): void {
+    const callee = calleeName(call.callee);
+    if (callee === 'registerOrchestration') {
+      this.registrations.push(call);
+      const name = literalString(call.arguments[0]);
+      if (name) this.result.defines.orchestrations.push(name);
+    } else if (callee === 'registerActivity') {
+      this.activityRegistrations.push(call);
+    } else if (callee === 'raiseEvent') {
+      // client.raiseEvent(instanceId, 'name', data) and handle.raiseEvent('name', data)
+      for (const a of call.arguments.slice(0, 2)) {
+        const name = literalString(a);
+        if (name && !this.result.defines.raisedEvents.includes(name)) this.result.defines.raisedEvents.push(name);
+      }
+    }
+  }
+
+  /** `registerActivity('name', fn, { diagramLabel, diagramColor, description })`. */
+  private fromActivityRegistration(call: t.CallExpression): void {
+    const name = literalString(call.arguments[0]);
+    if (!name || this.result.activities.has(name)) return;
+    const o = call.arguments[2];
+    this.result.activities.set(name, this.readActivityMeta(name, o?.type === 'ObjectExpression' ? o : undefined, undefined, call));
+  }
+
+  /** An activity's diagram metadata; an unknown `diagramColor` is a warning (drawn without colour). */
+  private readActivityMeta(name: string, o: t.ObjectExpression | undefined, bareLabel: string | undefined, at: t.Node): ActivityDiagramMeta {
+    const meta: ActivityDiagramMeta = { name };
+    const label = stringProp(o, 'diagramLabel') ?? bareLabel;
+    const color = stringProp(o, 'diagramColor');
+    const description = stringProp(o, 'description');
+    if (label) meta.label = label;
+    if (color) {
+      if (hexColor(color)) meta.color = color;
+      else this.warn(at, `activity "${name}": diagramColor "${color}" is neither #hex nor a CSS colour name, so the step is drawn without a colour${suggestColor(color)}`);
+    }
+    if (description) meta.description = description;
+    return meta;
   }
 
   private collectActivities(cls: t.Class): void {
@@ -136,14 +195,7 @@ class FileExtractor implements WalkerHost {
       const o = decoratorOptions(deco);
       const name = stringProp(o, 'name') ?? keyName(member.key);
       if (!name) continue;
-      const meta: ActivityDiagramMeta = { name };
-      const label = stringProp(o, 'diagramLabel') ?? decoratorString(deco);
-      const color = stringProp(o, 'diagramColor');
-      const description = stringProp(o, 'description');
-      if (label) meta.label = label;
-      if (color) meta.color = color;
-      if (description) meta.description = description;
-      this.result.activities.set(name, meta);
+      this.result.activities.set(name, this.readActivityMeta(name, o, decoratorString(deco), deco));
     }
   }
 
@@ -206,7 +258,7 @@ class FileExtractor implements WalkerHost {
     return this.functions.get(name);
   }
 
-  warn(node: t.Node, message: string): void {
-    this.result.warnings.push({ file: this.file, line: line(node), message });
+  warn(node: t.Node, message: string, check?: true): void {
+    this.result.warnings.push({ file: this.file, line: line(node), message, ...(check ? { check } : {}) });
   }
 }

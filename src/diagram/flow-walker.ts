@@ -22,7 +22,8 @@ export interface ActivityDiagramMeta {
 export interface WalkerHost {
   activityMeta(name: string): ActivityDiagramMeta | undefined;
   helperFunction(name: string): FunctionNode | undefined;
-  warn(node: t.Node, message: string): void;
+  /** `check`: a finding of the build step's checks (`--check --strict` fails on it). */
+  warn(node: t.Node, message: string, check?: true): void;
 }
 
 interface Jump {
@@ -139,7 +140,7 @@ export class FlowWalker {
   private ifStatement(s: t.IfStatement, exits: Exit[]): Exit[] {
     const afterTest = this.expression(s.test, exits);
     if (!this.hasFlow(s.consequent, true) && !this.hasFlow(s.alternate, true)) return afterTest;
-    const decision = this.builder.step(afterTest, 'decision', { label: conditionLabel(s.test), line: line(s) });
+    const decision = this.decision(afterTest, s.test, s);
     const yes = this.statement(s.consequent, this.builder.relabel(decision, 'yes'));
     const no = s.alternate ? this.statement(s.alternate, this.builder.relabel(decision, 'no')) : this.builder.relabel(decision, 'no');
     return [...yes, ...no];
@@ -148,7 +149,7 @@ export class FlowWalker {
   private switchStatement(s: t.SwitchStatement, exits: Exit[], label?: string): Exit[] {
     const afterTest = this.expression(s.discriminant, exits);
     if (!s.cases.some((c) => c.consequent.some((x) => this.hasFlow(x)))) return afterTest;
-    const decision = this.builder.step(afterTest, 'decision', { label: conditionLabel(s.discriminant), line: line(s) });
+    const decision = this.decision(afterTest, s.discriminant, s);
     const scope: JumpTarget = { kind: 'switch', label, breaks: [], continues: [] };
     this.scopes.push(scope);
     let fallthrough: Exit[] = [];
@@ -169,6 +170,7 @@ export class FlowWalker {
     const test = s.type === 'ForOfStatement' || s.type === 'ForInStatement' ? null : s.test;
     if (!this.hasFlow(s.body) && !this.hasFlow(test)) return frontier;
     const text = s.type === 'ForOfStatement' || s.type === 'ForInStatement' ? `for each ${conditionLabel(s.left)}` : test ? `while ${conditionLabel(test)}` : 'repeat';
+    if (test) this.checkDeterminism(test, text);
     const loopId = this.builder.step(frontier, 'loop', { label: text, line: line(s) })[0].from;
     const scope: JumpTarget = { kind: 'loop', label, breaks: [], continues: [] };
     this.scopes.push(scope);
@@ -181,6 +183,22 @@ export class FlowWalker {
     if (test && s.type === 'DoWhileStatement') back = this.expression(test, back);
     if (back.length) this.builder.connect(back.map((e) => ({ from: e.from, label: e.label ?? 'repeat' })), loopId);
     return [{ from: loopId, label: 'done' }, ...mark(this.builder, scope.breaks, 'break')];
+  }
+
+  /** A decision node on `test`; a test that differs on replay is a warning. */
+  private decision(exits: Exit[], test: t.Node, at: t.Node, label = conditionLabel(test)): Exit[] {
+    this.checkDeterminism(test, label);
+    return this.builder.step(exits, 'decision', { label, line: line(at) });
+  }
+
+  private checkDeterminism(test: t.Node, label: string): void {
+    const call = nondeterministicCall(test);
+    if (!call) return;
+    this.host.warn(
+      call.node,
+      `the decision "${label}" depends on ${call.text}, which differs on replay: a replay may take another branch than the history recorded (a NondeterminismError). Use ctx.utcNow() or ctx.newGuid(), or compute it in an activity`,
+      true,
+    );
   }
 
   private labeled(s: t.LabeledStatement, exits: Exit[]): Exit[] {
@@ -283,13 +301,13 @@ export class FlowWalker {
       case 'ConditionalExpression': {
         const afterTest = this.expression(e.test, exits);
         if (!this.hasFlow(e.consequent) && !this.hasFlow(e.alternate)) return afterTest;
-        const d = this.builder.step(afterTest, 'decision', { label: conditionLabel(e.test), line: line(e) });
+        const d = this.decision(afterTest, e.test, e);
         return [...this.expression(e.consequent, this.builder.relabel(d, 'yes')), ...this.expression(e.alternate, this.builder.relabel(d, 'no'))];
       }
       case 'LogicalExpression': {
         const afterLeft = this.expression(e.left, exits);
         if (!this.hasFlow(e.right)) return afterLeft;
-        const d = this.builder.step(afterLeft, 'decision', { label: `${conditionLabel(e.left)} ${e.operator}`, line: line(e) });
+        const d = this.decision(afterLeft, e.left, e, `${conditionLabel(e.left)} ${e.operator}`);
         const runsRight = e.operator === '||' ? 'no' : 'yes';
         const skips = e.operator === '||' ? 'yes' : 'no';
         return [...this.expression(e.right, this.builder.relabel(d, runsRight)), ...this.builder.relabel(d, skips)];
@@ -410,6 +428,24 @@ export class FlowWalker {
       return found;
     });
   }
+}
+
+/** `Math.random()`, `Date.now()`, `new Date()` / `Date()` inside a condition (not inside a callback defined there). */
+function nondeterministicCall(test: t.Node): { node: t.Node; text: string } | undefined {
+  let found: { node: t.Node; text: string } | undefined;
+  walk(test, (n) => {
+    if (n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression') return 'skip';
+    if (n.type === 'NewExpression' && n.callee.type === 'Identifier' && n.callee.name === 'Date' && n.arguments.length === 0) found = { node: n, text: 'new Date()' };
+    else if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'Date') found = { node: n, text: 'Date()' };
+    else if (n.type === 'CallExpression') {
+      const m = memberCall(n.callee);
+      if (m && m[0].type === 'Identifier' && ((m[0].name === 'Math' && m[1] === 'random') || (m[0].name === 'Date' && m[1] === 'now') || (m[0].name === 'performance' && m[1] === 'now'))) {
+        found = { node: n, text: `${m[0].name}.${m[1]}()` };
+      }
+    }
+    return found ? true : undefined;
+  });
+  return found;
 }
 
 /** Labels exits with `word` unless a finally already said it ("then break"). */

@@ -39,6 +39,8 @@ export interface CheckResult {
   /** Diagram files that do not exist. */
   missing: string[];
   warnings: string[];
+  /** The build step's checks' findings (also in `warnings`): unknown names, decisions that differ on replay. */
+  checks: string[];
 }
 
 export class DiagramProject {
@@ -122,10 +124,10 @@ export class DiagramProject {
 
   /** Diagram files that are missing or no longer match their orchestration (no LLM needed). */
   check(files = this.listFiles(), only?: string): CheckResult {
-    const { flows, warnings } = this.collect(files);
+    const { flows, warnings, checks } = this.collect(files);
     const outputDir = this.options.outputDir;
     if (outputDir === false) throw new DiagramConfigError('--check needs an outputDir with committed diagrams; set outputDir (or pass --output).');
-    const result: CheckResult = { stale: [], missing: [], warnings };
+    const result: CheckResult = { stale: [], missing: [], warnings, checks };
     for (const flow of flows.filter((f) => !only || f.name === only)) {
       for (const format of this.options.formats) {
         const path = diagramPath({ ...this.options, outputDir }, flow.name, format);

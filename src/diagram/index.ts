@@ -13,3 +13,5 @@ export { validateDiagram } from './diagram-validation.js';
 export { llmDiagram, diagramPrompt } from './llm-diagrammer.js';
 export { IR_SCHEMA_VERSION } from './flow-graph.js';
 export type { FlowGraph, FlowNode, FlowEdge, FlowNodeKind, OrchestrationFlow, FlowGraphDocument } from './flow-graph.js';
+export { DecoratorLoweringError } from './lower-decorators.js';
+export { BrowserRenderUnavailableError } from './browser-render.js';

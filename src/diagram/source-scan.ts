@@ -10,32 +10,44 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { writeAtomic } from './atomic-write.js';
 import type { ResolvedDiagramOptions } from './diagram-options.js';
-import { extractOrchestrations, mayContainOrchestration, type ActivityDiagramMeta, type ExtractionWarning } from './extractor.js';
+import { extractOrchestrations, mayContainOrchestration, mayDefineNames, type ActivityDiagramMeta, type DefinedNames, type ExtractionWarning } from './extractor.js';
+import { checkNames, projectNames } from './name-check.js';
 import { IR_SCHEMA_VERSION, type OrchestrationFlow } from './flow-graph.js';
 
 const SOURCE_EXT = /\.(ts|tsx|js|mjs|cjs|mts|cts)$/;
 /** Bump when the extractor draws the same code differently. */
-export const EXTRACTOR_VERSION = 2;
-const MANIFEST_VERSION = 2;
+export const EXTRACTOR_VERSION = 3;
+const MANIFEST_VERSION = 3;
 
 export interface Extraction {
   hash: string;
   flows: OrchestrationFlow[];
   activities: Map<string, ActivityDiagramMeta>;
+  defines: DefinedNames;
   warnings: ExtractionWarning[];
 }
 interface StoredExtraction {
   contentHash: string;
   flows: OrchestrationFlow[];
   activities: [string, ActivityDiagramMeta][];
+  defines: DefinedNames;
   warnings: ExtractionWarning[];
+}
+
+/** The flows of a set of files, with what the build step's checks found. */
+export interface CollectedFlows {
+  flows: OrchestrationFlow[];
+  /** Everything to tell the user (file:line first), the checks' findings included. */
+  warnings: string[];
+  /** The checks' findings alone: unknown names, decisions that differ on replay (`--check --strict` fails on them). */
+  checks: string[];
 }
 interface Manifest {
   version: number;
   files: Record<string, { mtimeMs: number; size: number; hash: string | null }>;
 }
 
-const EMPTY = (): Extraction => ({ hash: '', flows: [], activities: new Map(), warnings: [] });
+const EMPTY = (): Extraction => ({ hash: '', flows: [], activities: new Map(), defines: { orchestrations: [], raisedEvents: [] }, warnings: [] });
 
 export class SourceScan {
   private readonly extracted = new Map<string, Extraction>();
@@ -65,9 +77,9 @@ export class SourceScan {
     return out;
   }
 
-  /** Files whose last extraction found orchestrations or activity declarations. */
+  /** Files whose last extraction found orchestrations or names they use (activities, raised events). */
   filesWithOrchestrations(): string[] {
-    return [...this.extracted.entries()].filter(([, e]) => e.flows.length || e.activities.size).map(([f]) => f);
+    return [...this.extracted.entries()].filter(([, e]) => e.flows.length || e.activities.size || e.defines.orchestrations.length || e.defines.raisedEvents.length).map(([f]) => f);
   }
 
   /** Whether `code` differs from the content last extracted for `file`. */
@@ -89,8 +101,8 @@ export class SourceScan {
     const warm = stat && this.fromManifest(file, stat);
     if (warm) return warm;
     const text = code ?? readFileSync(file, 'utf8');
-    const orchestrations = mayContainOrchestration(text);
-    const hash = orchestrations ? this.contentHash(file, text) : null;
+    const relevant = mayContainOrchestration(text) || mayDefineNames(text);
+    const hash = relevant ? this.contentHash(file, text) : null;
     if (stat) this.remember(file, stat, hash);
     if (!hash) {
       this.extracted.delete(file);
@@ -104,8 +116,8 @@ export class SourceScan {
   }
 
   /** Flows of the given files, with `@activity` labels applied across the project. */
-  collect(files: string[]): { flows: OrchestrationFlow[]; warnings: string[] } {
-    return collectFlows(files.map((f) => this.extractFile(f)));
+  collect(files: string[]): CollectedFlows {
+    return collectFlows(files.map((f) => this.extractFile(f)), this.options.externalNames);
   }
 
 
@@ -129,15 +141,15 @@ export class SourceScan {
 
   private parse(file: string, text: string, hash: string): Extraction {
     const r = extractOrchestrations(text, relative(this.options.cwd, file), {});
-    const stored: StoredExtraction = { contentHash: hash, flows: r.flows, activities: [...r.activities], warnings: r.warnings };
+    const stored: StoredExtraction = { contentHash: hash, flows: r.flows, activities: [...r.activities], defines: r.defines, warnings: r.warnings };
     writeAtomic(join(this.localDir, `x-${hash.slice(0, 32)}.json`), JSON.stringify(stored) + '\n');
-    return { hash, flows: r.flows, activities: r.activities, warnings: r.warnings };
+    return { hash, flows: r.flows, activities: r.activities, defines: r.defines, warnings: r.warnings };
   }
 
   private storedExtraction(hash: string): Extraction | undefined {
     try {
       const e = JSON.parse(readFileSync(join(this.localDir, `x-${hash.slice(0, 32)}.json`), 'utf8')) as StoredExtraction;
-      return e.contentHash === hash ? { hash, flows: e.flows, activities: new Map(e.activities), warnings: e.warnings } : undefined;
+      return e.contentHash === hash ? { hash, flows: e.flows, activities: new Map(e.activities), defines: e.defines, warnings: e.warnings } : undefined;
     } catch {
       return undefined;
     }
@@ -177,19 +189,30 @@ function statSafe(file: string): { mtimeMs: number; size: number } | undefined {
   }
 }
 
-/** The flows of several files' extractions, with `@activity` labels applied across them. */
-export function collectFlows(extracted: { flows: OrchestrationFlow[]; activities: Map<string, ActivityDiagramMeta>; warnings: ExtractionWarning[] }[]): { flows: OrchestrationFlow[]; warnings: string[] } {
+/**
+ * The flows of several files' extractions, with `@activity` labels applied across them, and the
+ * name check against everything they define (plus `externalNames`).
+ */
+export function collectFlows(
+  extracted: { flows: OrchestrationFlow[]; activities: Map<string, ActivityDiagramMeta>; defines?: DefinedNames; warnings: ExtractionWarning[] }[],
+  externalNames: string[] = [],
+): CollectedFlows {
   const labels = new Map<string, ActivityDiagramMeta>();
   for (const e of extracted) for (const [k, v] of e.activities) labels.set(k, v);
-  const warnings = extracted.flatMap((e) => e.warnings.map((w) => `${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`));
+  const shown = (w: ExtractionWarning) => `${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`;
+  const warnings = extracted.flatMap((e) => e.warnings.map(shown));
+  const checks = extracted.flatMap((e) => e.warnings.filter((w) => w.check).map(shown));
   const flows = extracted.flatMap((e) => e.flows.map((f) => applyLabels(f, labels)));
+  const unknown = checkNames(flows, projectNames(extracted, externalNames));
+  warnings.push(...unknown);
+  checks.push(...unknown);
   const seen = new Map<string, string>();
   for (const f of flows) {
     const other = seen.get(f.name);
     if (other) warnings.push(`orchestration "${f.name}" is defined in ${other} and ${f.file}; the diagrams overwrite each other`);
     seen.set(f.name, f.file);
   }
-  return { flows, warnings };
+  return { flows, warnings, checks };
 }
 
 function applyLabels(flow: OrchestrationFlow, labels: Map<string, ActivityDiagramMeta>): OrchestrationFlow {

@@ -41,7 +41,9 @@ function nodeAttrs(n: FlowNode): string {
 
 export function renderDot(flow: OrchestrationFlow): string {
   const lines = [`digraph ${q(flow.name)} {`, '  rankdir=TB;', '  node [fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
-  if (flow.title) lines.push(`  label=${q(flow.title)};`, '  labelloc=t;');
+  // Title and description above the graph, one line each (`\n` is DOT's centred line break).
+  const heading = [flow.title, flow.description].filter((x): x is string => !!x).map(escapeLabel);
+  if (heading.length) lines.push(`  label="${heading.join('\\n')}";`, '  labelloc=t;');
   for (const n of flow.graph.nodes) lines.push(`  ${n.id} [${nodeAttrs(n)}];`);
   for (const e of flow.graph.edges) lines.push(`  ${e.from} -> ${e.to}${e.label ? ` [label=${q(e.label)}]` : ''};`);
   lines.push('}');

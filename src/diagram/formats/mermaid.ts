@@ -47,10 +47,16 @@ const CLASSES: Record<string, string> = {
   sub_orchestration: 'fill:#e0f7ea,stroke:#2e7d32',
 };
 
+/** Never an IR node id (those are `start`, `end`, `n1`…). */
+const DESCRIPTION_ID = 'description';
+const DESCRIPTION_STYLE = 'fill:#fffde7,stroke:#bfa100,stroke-dasharray:4 3,color:#333';
+
 export function renderMermaid(flow: OrchestrationFlow): string {
   const lines: string[] = [];
   if (flow.title) lines.push('---', `title: ${esc(flow.title)}`, '---');
   lines.push('flowchart TD');
+  // The description: a note above the flow, joined to nothing (drawnGraph reads it as a note).
+  if (flow.description) lines.push(`  ${DESCRIPTION_ID}["${esc(flow.description)}"]`, `  classDef ${DESCRIPTION_ID} ${DESCRIPTION_STYLE}`, `  class ${DESCRIPTION_ID} ${DESCRIPTION_ID}`);
   for (const n of flow.graph.nodes) lines.push(`  ${mid(n.id)}${shape(n)}`);
   for (const e of flow.graph.edges) lines.push(`  ${mid(e.from)} -->${e.label ? `|"${esc(e.label)}"|` : ''} ${mid(e.to)}`);
   const used = new Set(flow.graph.nodes.map((n) => n.kind));
@@ -74,8 +80,8 @@ async function syntaxError(text: string): Promise<string | null> {
 async function drawnGraph(text: string): Promise<DrawnGraph> {
   const read = await readMermaid(text);
   if (read.kind !== 'flowchart' || !('vertices' in read)) return { nodes: [], edges: [] };
-  // A diamond is a decision: structure, not a step.
-  return { nodes: read.vertices.map((v) => ({ id: v.id, label: v.text, ...(v.shape === 'diamond' ? { role: 'note' as const } : {}) })), edges: read.edges };
+  // A diamond is a decision, the description a note: structure, not steps.
+  return { nodes: read.vertices.map((v) => ({ id: v.id, label: v.text, ...(v.shape === 'diamond' || v.id === DESCRIPTION_ID ? { role: 'note' as const } : {}) })), edges: read.edges };
 }
 
 /** Mermaid to SVG in headless Chromium (playwright-core and Debian's `chromium`, both optional). */

@@ -6,19 +6,21 @@ import { spawnSync } from 'node:child_process';
 import { BlockGraph, type DrawnGraph } from '../drawn-graph.js';
 import type { FlowNode, OrchestrationFlow } from '../flow-graph.js';
 import { nodeText } from '../node-label.js';
-import type { DiagramFormatSpec } from './format.js';
+import { hexColor, type DiagramFormatSpec } from './format.js';
 
 const esc = (s: string) => s.replace(/"/g, "'").replace(/\n/g, ' ');
 
 function ref(n: FlowNode): string {
   const stereotype = n.kind === 'activity' ? '' : ` <<${n.kind}>>`;
-  return `"${esc(nodeText(n))}${stereotype}" as ${n.id}`;
+  const color = hexColor(n.color);
+  return `"${esc(nodeText(n))}${stereotype}" as ${n.id}${color ? ` ${color}` : ''}`;
 }
 
 export function renderPlantUml(flow: OrchestrationFlow): string {
   const byId = new Map(flow.graph.nodes.map((n) => [n.id, n]));
   const lines = ['@startuml'];
   if (flow.title) lines.push(`title ${esc(flow.title)}`);
+  if (flow.description) lines.push(`caption ${esc(flow.description)}`);
   const declared = new Set<string>();
   const side = (id: string) => {
     const n = byId.get(id)!;
@@ -60,7 +62,8 @@ async function syntaxError(text: string): Promise<string | null> {
 }
 
 const ARROW = /^\s*(.*?)\s*-+(?:up|down|left|right)?-*>\s*(?:\[([^\]]*)\]\s*)?(.+?)\s*$/;
-const REF = /^(?:"([^"]*)"(?:\s+as\s+(\w+))?|(\(\*\w*\))|(={2,}[^=]*={2,})|(\w+))$/;
+/** A node reference; a declaration may end in its colour (`"Charge" as n2 #ffd580`). */
+const REF = /^(?:"([^"]*)"(?:\s+as\s+(\w+))?(?:\s+#\w+)?|(\(\*\w*\))|(={2,}[^=]*={2,})|(\w+))$/;
 
 /** The arrow syntax: `"label" as id --> [edge] other`. */
 function arrowGraph(lines: string[]): DrawnGraph {
@@ -128,7 +131,7 @@ function blockGraph(lines: string[]): DrawnGraph {
 }
 
 async function drawnGraph(text: string): Promise<DrawnGraph> {
-  const lines = text.split('\n').filter((l) => !/^\s*('|@startuml|@enduml|title\b|skinparam\b|note\b)/.test(l));
+  const lines = text.split('\n').filter((l) => !/^\s*('|@startuml|@enduml|title\b|caption\b|skinparam\b|note\b)/.test(l));
   return lines.some((l) => /^\s*:/.test(l)) ? blockGraph(lines) : arrowGraph(lines);
 }
 

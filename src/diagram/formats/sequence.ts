@@ -259,6 +259,7 @@ export function renderSequence(flow: OrchestrationFlow): string {
     if (kinds.has(kind)) lines.push(`  participant ${id} as ${label}`);
   }
   for (const [name, id] of w.subs) lines.push(`  participant ${id} as ${esc(name)}`);
+  if (flow.description) lines.push(`  Note over O: ${esc(flow.description)}`);
   return [...lines, ...w.lines].join('\n') + '\n';
 }
 
