@@ -1,13 +1,15 @@
 /**
  * The plugin's warnings reach the bundler's own logger — Rollup's `onwarn`, Vite's logger
- * (so `logLevel: 'silent'` silences them) — at build start and on a Vite hot update, never
- * console.warn behind the bundler's back.
+ * (so `logLevel: 'silent'` silences them), webpack's compilation warnings, esbuild's build
+ * messages — at build start and on a Vite hot update, never console.warn behind its back.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import esbuildPlugin from '../../plugins/esbuild.js';
 import rollupPlugin from '../../plugins/rollup.js';
 import vitePlugin from '../../plugins/vite.js';
+import webpackPlugin from '../../plugins/webpack.js';
 import { makeProject } from '../diagram/diagram-project.js';
 
 const BROKEN = `import { orchestration } from 'duroxide-llm';\n@orchestration()\nexport class Broken {\n  async run(ctx) {\n    await ctx.scheduleActivity('half' \n`;
@@ -47,5 +49,27 @@ it("Vite with logLevel 'silent' prints nothing, at build start or on a hot updat
   } finally {
     await server.close();
   }
+  expect(consoleWarnings).toEqual([]);
+});
+
+const PARSE_WARNING = 'src/broken.ts:6: could not parse';
+
+it("webpack hears them as the compilation's warnings", { timeout: 60_000 }, async () => {
+  const webpack = (await import('webpack')).default;
+  const root = makeProject(['order-saga.ts'], { 'src/main.js': MAIN, 'src/broken.ts': BROKEN });
+  const warnings = await new Promise<string[]>((resolve, reject) =>
+    webpack({ mode: 'none', context: root, entry: './src/main.js', output: { path: join(root, 'dist-webpack') }, plugins: [webpackPlugin(opts(root))] }, (err, stats) =>
+      err || !stats ? reject(err) : resolve(stats.compilation.warnings.map((w) => w.message)),
+    ),
+  );
+  expect(warnings.some((w) => w.includes(PARSE_WARNING))).toBe(true);
+  expect(consoleWarnings).toEqual([]);
+});
+
+it("esbuild hears them as the build's warnings", { timeout: 60_000 }, async () => {
+  const { build } = await import('esbuild');
+  const root = makeProject(['order-saga.ts'], { 'src/main.js': MAIN, 'src/broken.ts': BROKEN });
+  const result = await build({ entryPoints: [join(root, 'src/main.js')], bundle: true, write: false, format: 'esm', logLevel: 'silent', plugins: [esbuildPlugin(opts(root))] });
+  expect(result.warnings.some((w) => w.text.includes(PARSE_WARNING))).toBe(true);
   expect(consoleWarnings).toEqual([]);
 });
