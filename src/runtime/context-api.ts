@@ -3,7 +3,8 @@
  * Implementations: `orchestration-context.ts` (on `durable-context.ts`) and `activityContext()` in `activity-worker.ts`.
  */
 import type { Json, LlmUsage } from './history.js';
-import type { Sentiment } from '../llm/operations/sentiment.js';
+import type * as ops from '../llm/operations/index.js';
+import type { ParseResult } from '../llm/operations/operation-spec.js';
 import type { TextValidator, ValidatedOptions } from '../llm/operations/generate-validated.js';
 import type { SchemaLike } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
@@ -93,7 +94,16 @@ export interface LlmContextOptions extends LlmCallOptions {
 
 export type TraceLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export interface OrchestrationContext {
+/** The specs that are ctx methods by themselves (`ctxOperation`): every one in src/llm/operations. */
+type MethodSpecs = Extract<(typeof ops)[keyof typeof ops], { ctx: { fromCall: (...args: any[]) => unknown }; operation: string }>;
+type ResultOf<S> = S extends { parse(...args: any[]): ParseResult<infer T> } ? T : never;
+
+/** `ctx.<operation>(...args, opts?)` for each spec with a ctx adapter: one spec file adds one method. */
+export type LlmOperationMethods = {
+  [S in MethodSpecs as S['operation']]: (...args: [...Parameters<S['ctx']['fromCall']>, opts?: LlmCallOptions]) => DurableTask<ResultOf<S>>;
+};
+
+export interface OrchestrationContext extends LlmOperationMethods {
   readonly instanceId: string;
   readonly executionId: number;
   readonly orchestrationName: string;
@@ -150,17 +160,12 @@ export interface OrchestrationContext {
   llmUsage(): LlmUsage;
 
   // ----- LLM operations: each call is recorded; a replay never calls the model again -----
-  generate(prompt: string, opts?: LlmCallOptions): DurableTask<string>;
-  generateWithSystem(system: string, prompt: string, opts?: LlmCallOptions): DurableTask<string>;
-  /** A yes/no decision. */
-  ifTrue(question: string, opts?: LlmCallOptions): DurableTask<boolean>;
+  // generate, generateWithSystem, ifTrue, extractFeatures, summarize, sentiment: LlmOperationMethods,
+  // typed from their specs. Those with generic or overloaded signatures are declared here.
   /** Exactly one of `categories` (answers are normalised; others are re-asked, then fail). */
   classify<L extends string>(text: string, categories: readonly L[], opts?: LlmCallOptions): DurableTask<L>;
-  extractFeatures(text: string, features: readonly string[], opts?: LlmCallOptions): DurableTask<Record<string, string>>;
   /** JSON validated against a JSON Schema or zod schema; invalid answers are re-asked. */
   generateStructured<T = unknown>(prompt: string, schema: SchemaLike, opts?: LlmCallOptions): DurableTask<T>;
-  summarize(text: string, maxWords: number, opts?: LlmCallOptions): DurableTask<string>;
-  sentiment(text: string, opts?: LlmCallOptions): DurableTask<Sentiment>;
   /** The prompt plus the orchestration's own context (ids, recent results, events, status). */
   generateWithContext(prompt: string, opts?: LlmContextOptions): DurableTask<string>;
   /** Re-asks with the validator's message until it returns true, up to `maxAttempts`. */

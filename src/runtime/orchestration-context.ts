@@ -11,12 +11,15 @@ import { assertJson } from './json-value.js';
 import type { LlmBudget } from './llm-ledger.js';
 import { runLlmOperation } from './llm-operation-runner.js';
 import * as ops from '../llm/operations/index.js';
+import { requireText } from '../llm/operations/operation-spec.js';
+import type { LlmOperationMethods } from './context-api.js';
 import type { SchemaLike } from '../llm/json-schema.js';
 import { assertValidSchema } from '../llm/json-schema.js';
 import type { ToolDefinition } from '../tools/registry.js';
 
 export { MAX_TIMER_MS } from './durable-context.js';
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class OrchestrationContextImpl extends DurableContext implements OrchestrationContext {
   /** Token usage of LLM operations recorded so far in this execution. */
   llmUsage(): LlmUsage {
@@ -25,46 +28,32 @@ export class OrchestrationContextImpl extends DurableContext implements Orchestr
 
   // ----- LLM operations -----
 
-  private llmOp<A, T>(spec: ops.OperationSpec<A, T>, args: A, opts?: LlmCallOptions, validator?: ops.TextValidator): Task<T> {
+  /** StaleContextError once the turn has ended (generated methods check before their arguments). */
+  assertOpenFor(method: string): void {
+    this.engine.assertOpen(method);
+  }
+
+  /** Runs one LLM operation from its spec: the attempts are recorded LLM calls. */
+  llmOp<A, T>(spec: ops.OperationSpec<A, T>, args: A, opts?: LlmCallOptions, validator?: ops.TextValidator): Task<T> {
     this.engine.assertOpen(spec.operation);
     return taskFromAsync(spec.operation, () => runLlmOperation(this, spec, args, opts, validator));
   }
 
-  generate(prompt: string, opts?: LlmCallOptions): DurableTask<string> {
-    return this.llmOp(ops.generateSpec, { prompt: requireText(prompt, 'generate', 'prompt') }, opts);
-  }
 
-  generateWithSystem(system: string, prompt: string, opts?: LlmCallOptions): DurableTask<string> {
-    return this.llmOp(ops.generateWithSystemSpec, { system: requireText(system, 'generateWithSystem', 'system'), prompt: requireText(prompt, 'generateWithSystem', 'prompt') }, opts);
-  }
 
-  ifTrue(question: string, opts?: LlmCallOptions): DurableTask<boolean> {
-    return this.llmOp(ops.ifTrueSpec, { question: requireText(question, 'ifTrue', 'question') }, opts);
-  }
 
   classify<L extends string>(text: string, categories: readonly L[], opts?: LlmCallOptions): DurableTask<L> {
     ops.validateCategories(categories);
     return this.llmOp(ops.classifySpec, { text: requireText(text, 'classify', 'text'), categories }, opts) as Task<L>;
   }
 
-  extractFeatures(text: string, features: readonly string[], opts?: LlmCallOptions): DurableTask<Record<string, string>> {
-    if (!Array.isArray(features) || features.length === 0) throw new TypeError('ctx.extractFeatures(text, features): give at least one feature name');
-    return this.llmOp(ops.extractFeaturesSpec, { text: requireText(text, 'extractFeatures', 'text'), features }, opts);
-  }
 
   generateStructured<T = unknown>(prompt: string, schema: SchemaLike, opts?: LlmCallOptions): DurableTask<T> {
     assertValidSchema(schema, 'The schema given to ctx.generateStructured');
     return this.llmOp(ops.generateStructuredSpec, { prompt: requireText(prompt, 'generateStructured', 'prompt'), schema }, opts) as Task<T>;
   }
 
-  summarize(text: string, maxWords: number, opts?: LlmCallOptions): DurableTask<string> {
-    if (!Number.isInteger(maxWords) || maxWords < 1) throw new TypeError('ctx.summarize(text, maxWords): maxWords must be an integer >= 1');
-    return this.llmOp(ops.summarizeSpec, { text: requireText(text, 'summarize', 'text'), maxWords }, opts);
-  }
 
-  sentiment(text: string, opts?: LlmCallOptions): DurableTask<ops.Sentiment> {
-    return this.llmOp(ops.sentimentSpec, { text: requireText(text, 'sentiment', 'text') }, opts);
-  }
 
   generateWithContext(prompt: string, opts: LlmContextOptions = {}): DurableTask<string> {
     const { system, context: legacyContext, customContext, maxContextTokens, includeHistory, includeState, includeActivityResults, ...call } = opts;
@@ -215,9 +204,24 @@ export interface LlmCallResult {
   model: string;
 }
 
-function requireText(value: unknown, op: string, arg: string): string {
-  if (typeof value !== 'string' || !value.trim()) throw new TypeError(`ctx.${op}(): ${arg} must be a non-empty string`);
-  return value;
+// The methods of every spec that is a ctx method by itself (src/llm/operations, `ctxOperation`):
+// adding such a spec adds its method here and its type to OrchestrationContext.
+// Declaration merging types the methods installed below (a class cannot implement a mapped type).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface OrchestrationContextImpl extends LlmOperationMethods {}
+for (const spec of Object.values(ops)) {
+  if (!isMethodSpec(spec)) continue;
+  Object.defineProperty(OrchestrationContextImpl.prototype, spec.operation, {
+    configurable: true,
+    writable: true,
+    value(this: OrchestrationContextImpl, ...args: unknown[]) {
+      this.assertOpenFor(spec.operation);
+      const fromCall = spec.ctx.fromCall as (...callArgs: unknown[]) => unknown;
+      return this.llmOp(spec, fromCall(...args.slice(0, spec.ctx.arity)), args[spec.ctx.arity] as LlmCallOptions | undefined);
+    },
+  });
 }
 
-
+function isMethodSpec(value: unknown): value is ops.MethodSpec<string, unknown, unknown, unknown[]> {
+  return typeof value === 'object' && value !== null && typeof (value as { ctx?: { fromCall?: unknown } }).ctx?.fromCall === 'function';
+}

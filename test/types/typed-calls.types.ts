@@ -66,6 +66,14 @@ export async function typeOnly(): Promise<void> {
   const doubled: number = await (await client.start(fnRef, 21)).result();
   void doubled;
 
+  // LLM operation methods are typed from their specs.
+  const verdict: boolean = await ctx.ifTrue('Is it raining?');
+  const summary: string = await ctx.summarize('long text', 20, { model: 'm' });
+  void verdict;
+  void summary;
+  // @ts-expect-error: maxWords is a number
+  await ctx.summarize('long text', 'twenty');
+
   // ctx.race: a discriminated union of its branches.
   const winner = await ctx.race(ctx.scheduleActivity<string>('a'), ctx.scheduleTimer(10), ctx.waitForEvent<{ ok: boolean }>('approval'));
   if (winner.index === 0) {

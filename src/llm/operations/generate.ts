@@ -1,17 +1,32 @@
 /** Free text: `ctx.generate(prompt)` and `ctx.generateWithSystem(system, prompt)`. */
-import type { OperationSpec } from './operation-spec.js';
+import { ctxOperation, requireText } from './operation-spec.js';
 
 export interface GenerateArgs {
   prompt: string;
   system?: string;
 }
 
-export const generateSpec: OperationSpec<GenerateArgs, string> = {
-  operation: 'generate',
-  hashInput: (a) => ({ prompt: a.prompt, system: a.system ?? null }),
-  buildRequest: (a) => ({ prompt: a.prompt, ...(a.system !== undefined ? { system: a.system } : {}) }),
-  parse: (r) => ({ ok: true, value: r.text }),
+const text = {
+  hashInput: (a: GenerateArgs) => ({ prompt: a.prompt, system: a.system ?? null }),
+  buildRequest: (a: GenerateArgs) => ({ prompt: a.prompt, ...(a.system !== undefined ? { system: a.system } : {}) }),
+  parse: (r: { text: string }) => ({ ok: true as const, value: r.text }),
   maxAttempts: () => 1,
 };
 
-export const generateWithSystemSpec: OperationSpec<GenerateArgs, string> = { ...generateSpec, operation: 'generateWithSystem' };
+export const generateSpec = ctxOperation({
+  operation: 'generate',
+  ctx: { arity: 1, fromCall: (prompt: string): GenerateArgs => ({ prompt: requireText(prompt, 'generate', 'prompt') }) },
+  ...text,
+});
+
+export const generateWithSystemSpec = ctxOperation({
+  operation: 'generateWithSystem',
+  ctx: {
+    arity: 2,
+    fromCall: (system: string, prompt: string): GenerateArgs => ({
+      system: requireText(system, 'generateWithSystem', 'system'),
+      prompt: requireText(prompt, 'generateWithSystem', 'prompt'),
+    }),
+  },
+  ...text,
+});

@@ -1,5 +1,5 @@
 /** `ctx.ifTrue(question)`: a yes/no decision as a boolean. */
-import { withFeedback, type OperationSpec } from './operation-spec.js';
+import { ctxOperation, requireText, withFeedback, type ParseResult } from './operation-spec.js';
 
 export interface IfTrueArgs {
   question: string;
@@ -15,8 +15,9 @@ export function parseBoolean(text: string): boolean | undefined {
   return undefined;
 }
 
-export const ifTrueSpec: OperationSpec<IfTrueArgs, boolean> = {
+export const ifTrueSpec = ctxOperation({
   operation: 'ifTrue',
+  ctx: { arity: 1, fromCall: (question: string): IfTrueArgs => ({ question: requireText(question, 'ifTrue', 'question') }) },
   hashInput: (a) => ({ question: a.question }),
   buildRequest: (a, _attempt, feedback) => ({
     system: 'Decide whether the statement or question is true. Answer with exactly one word: true or false.',
@@ -24,9 +25,9 @@ export const ifTrueSpec: OperationSpec<IfTrueArgs, boolean> = {
     maxTokens: 5,
     temperature: 0,
   }),
-  parse: (r) => {
+  parse: (r): ParseResult<boolean> => {
     const value = parseBoolean(r.text);
     return value === undefined ? { ok: false, feedback: `"${r.text.trim().slice(0, 60)}" is neither true nor false. Answer true or false.` } : { ok: true, value };
   },
   maxAttempts: () => 3,
-};
+});

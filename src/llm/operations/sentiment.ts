@@ -1,7 +1,7 @@
 /** `ctx.sentiment(text)`: `{ label: 'positive' | 'negative' | 'neutral', confidence }`. */
 import { parseStructured } from '../structured-output.js';
 import { matchLabel } from './classify.js';
-import { withFeedback, type OperationSpec } from './operation-spec.js';
+import { ctxOperation, requireText, withFeedback, type ParseResult } from './operation-spec.js';
 
 export interface SentimentArgs {
   text: string;
@@ -18,8 +18,9 @@ const schema = {
   required: ['label', 'confidence'],
 };
 
-export const sentimentSpec: OperationSpec<SentimentArgs, Sentiment> = {
+export const sentimentSpec = ctxOperation({
   operation: 'sentiment',
+  ctx: { arity: 1, fromCall: (text: string): SentimentArgs => ({ text: requireText(text, 'sentiment', 'text') }) },
   hashInput: (a) => ({ text: a.text }),
   buildRequest: (a, _attempt, feedback) => ({
     system: 'Rate the sentiment of the text. Answer with JSON: {"label": "positive" | "negative" | "neutral", "confidence": number between 0 and 1}.',
@@ -27,7 +28,7 @@ export const sentimentSpec: OperationSpec<SentimentArgs, Sentiment> = {
     responseFormat: { type: 'json', schema, schemaName: 'sentiment' },
     temperature: 0,
   }),
-  parse: (r) => {
+  parse: (r): ParseResult<Sentiment> => {
     const result = parseStructured<{ label: string; confidence: number }>(r.text, schema);
     if (!result.ok) return { ok: false, feedback: `${result.errors.join('; ')}.` };
     const label = matchLabel(result.value.label, LABELS);
@@ -35,4 +36,4 @@ export const sentimentSpec: OperationSpec<SentimentArgs, Sentiment> = {
     return { ok: true, value: { label, confidence: result.value.confidence } };
   },
   maxAttempts: () => 3,
-};
+});
