@@ -10,7 +10,7 @@ import type { DiagramOptions } from '../src/diagram/diagram-options.js';
 import { parseDiagramId } from '../src/diagram/diagram-modules.js';
 import { DiagramModuleServer } from '../src/diagram/module-server.js';
 import { lowerDecorators, type EsbuildLoader } from '../src/diagram/lower-decorators.js';
-import { mayContainOrchestration } from '../src/diagram/extractor.js';
+import { mayContainOrchestration, mayDefineNames } from '../src/diagram/extractor.js';
 
 export interface DuroxidePluginOptions extends DiagramOptions {
   /** Lower TC39 decorators in handled files (default: under Vite and esbuild, whose output keeps them). */
@@ -81,13 +81,14 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
     transform: {
       filter: {
         id: { include: [SOURCE], exclude: [/[\\/]node_modules[\\/]/] },
-        code: shouldLower ? /@[A-Za-z_$]|registerOrchestration|function\s*\*/ : /@orchestration|registerOrchestration|function\s*\*/,
+        // Orchestrations, the names they use (the name check), and decorators to lower.
+        code: shouldLower ? /@[A-Za-z_$]|registerOrchestration|registerActivity|raiseEvent|function\s*\*/ : /@orchestration|@activity|registerOrchestration|registerActivity|raiseEvent|function\s*\*/,
       },
       async handler(code, id) {
         if (!handles(id)) return null;
         await reportStart((w) => this.warn(w));
         // Watch mode: redraw only when this file's content differs from what was drawn.
-        if (mayContainOrchestration(code)) for (const w of await server.redrawIfChanged(id.split('?')[0], code)) this.warn(w);
+        if (mayContainOrchestration(code) || mayDefineNames(code)) for (const w of await server.redrawIfChanged(id.split('?')[0], code)) this.warn(w);
         return shouldLower ? lowerDecorators(code, id, lowering) : null;
       },
     },
@@ -98,7 +99,7 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
       async handleHotUpdate(ctx) {
         if (!handles(ctx.file)) return;
         const code = await ctx.read();
-        if (!mayContainOrchestration(code) && !project.extractFile(ctx.file, code).flows.length) return;
+        if (!mayContainOrchestration(code) && !mayDefineNames(code) && !project.extractFile(ctx.file, code).flows.length) return;
         project.extractFile(ctx.file, code);
         await server.settled();
         // Vite's logger, so `logLevel` and `customLogger` apply.

@@ -28,3 +28,26 @@ it('editing an orchestration updates its diagram module (HMR)', { timeout: 60_00
     await server.close();
   }
 });
+
+it('editing a file that only defines activities redraws the diagrams that use them (labels, name check)', { timeout: 60_000 }, async () => {
+  const { createServer } = await import('vite');
+  const billing = (name: string) => `import { activity } from 'duroxide-llm';\nexport class Billing {\n  @activity({ name: '${name}', diagramLabel: 'Charge the card' })\n  async charge() {}\n}\n`;
+  const checkout = "import { orchestration } from 'duroxide-llm';\n@orchestration()\nexport class Checkout {\n  async run(ctx) {\n    await ctx.scheduleActivity('chargeCard');\n  }\n}\n";
+  const root = makeProject([], { 'src/billing.ts': billing('chargeCrad'), 'src/checkout.ts': checkout });
+  const heard: string[] = [];
+  const logger = { info() {}, warn: (m: string) => void heard.push(m), warnOnce: (m: string) => void heard.push(m), error() {}, clearScreen() {}, hasErrorLogged: () => false, hasWarned: false };
+  const server = await createServer({ root, configFile: false, customLogger: logger, server: { middlewareMode: true, hmr: false, watch: null }, plugins: [vitePlugin({ cwd: root, llm: 'off', outputDir: false, dtsFile: false })] });
+  try {
+    expect((await server.transformRequest('~duroxide/diagrams/checkout'))?.code).not.toContain('Charge the card');
+    expect(heard.join('\n')).toContain('schedules activity "chargeCard", which nothing in the project defines (no @activity or registerActivity with that name); did you mean "chargeCrad"?');
+    const file = join(root, 'src/billing.ts');
+    writeFileSync(file, billing('chargeCard'));
+    const mod = await server.moduleGraph.ensureEntryFromUrl('/src/billing.ts');
+    const plugin = server.config.plugins.find((p) => p.name === 'duroxide-llm')!;
+    const hook = plugin.handleHotUpdate as (ctx: unknown) => Promise<unknown>;
+    await hook.call({}, { file, timestamp: Date.now(), modules: [mod], read: async () => readFileSync(file, 'utf8'), server });
+    expect((await server.transformRequest('~duroxide/diagrams/checkout'))?.code).toContain('Charge the card');
+  } finally {
+    await server.close();
+  }
+});
