@@ -185,15 +185,36 @@ export function overlayRun(graph: FlowGraph, file: string | undefined, history: 
     else run.state = 'done';
   }
 
-  // Structural nodes: passed when they lead to a step that ran; the rest not taken or still ahead.
-  const start = graph.nodes.find((n) => n.kind === 'start');
-  const ran = Object.keys(nodes);
-  const terminalNodes = graph.nodes.filter((n) => {
+  const terminalNodes = terminalNodesOf(graph, terminalEvent, cancelled);
+  structuralStates(graph, nodes, { schedules, map, terminal, terminalEvent, terminalNodes });
+  if (terminalEvent?.kind === 'OrchestrationFailed' && !terminalNodes.length) {
+    // No error node in the diagram: the step whose failure ended the run carries the red.
+    const lastFailed = [...schedules].reverse().find((s) => failed.has(s.eventId) && map.byEvent.has(s.eventId));
+    if (lastFailed) nodes[map.byEvent.get(lastFailed.eventId)!].state = 'failed';
+  }
+  const matchedBy = map.bySite && map.byName ? 'mixed' : map.bySite ? 'site' : map.byName ? 'name' : 'none';
+  return { nodes, matchedBy, unmapped: map.unmapped };
+}
+
+/** The diagram's terminal nodes that the run reached (End, continue-as-new, the error node). */
+function terminalNodesOf(graph: FlowGraph, terminalEvent: HistoryEvent | undefined, cancelled: boolean) {
+  return graph.nodes.filter((n) => {
     if (!terminalEvent) return false;
     if (terminalEvent.kind === 'OrchestrationCompleted') return n.kind === 'end';
     if (terminalEvent.kind === 'OrchestrationContinuedAsNew') return n.kind === 'continue_as_new';
     return n.kind === 'error' && !cancelled;
   });
+}
+
+/** Structural nodes: passed when they lead to a step that ran; the rest not taken or still ahead. */
+function structuralStates(
+  graph: FlowGraph,
+  nodes: Record<string, NodeRun>,
+  run: { schedules: ScheduleEvent[]; map: Mapping; terminal: boolean; terminalEvent: HistoryEvent | undefined; terminalNodes: FlowGraph['nodes'] },
+): void {
+  const { schedules, map, terminal, terminalEvent, terminalNodes } = run;
+  const start = graph.nodes.find((n) => n.kind === 'start');
+  const ran = Object.keys(nodes);
   const reached = [...ran, ...terminalNodes.map((n) => n.id)];
   // Walking back from what ran, a step that never ran is a branch not taken: do not pass through it.
   const stepIds = new Set(graph.nodes.filter((n) => STEP_KINDS.has(n.kind)).map((n) => n.id));
@@ -215,11 +236,4 @@ export function overlayRun(graph: FlowGraph, file: string | undefined, history: 
           : 'not_taken';
     nodes[n.id] = { nodeId: n.id, state, count: 0, attempts: 0, eventIds: [] };
   }
-  if (terminalEvent?.kind === 'OrchestrationFailed' && !terminalNodes.length) {
-    // No error node in the diagram: the step whose failure ended the run carries the red.
-    const lastFailed = [...schedules].reverse().find((s) => failed.has(s.eventId) && map.byEvent.has(s.eventId));
-    if (lastFailed) nodes[map.byEvent.get(lastFailed.eventId)!].state = 'failed';
-  }
-  const matchedBy = map.bySite && map.byName ? 'mixed' : map.bySite ? 'site' : map.byName ? 'name' : 'none';
-  return { nodes, matchedBy, unmapped: map.unmapped };
 }

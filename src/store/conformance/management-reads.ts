@@ -81,6 +81,11 @@ export function managementReadCases({ fresh }: StoreKit): void {
     expect(await s.countInstancesByStatus({ idContains: 'zzz' })).toEqual({});
   });
 
+  usageAndDiagramCases({ fresh });
+}
+
+/** The reads behind the console's token column and diagrams. */
+function usageAndDiagramCases({ fresh }: Pick<StoreKit, 'fresh'>): void {
   it('summarizeLlmUsage totals the LLM tokens of each instance over its executions, in one read', async (ctx) => {
     const s = await fresh();
     if (!s.summarizeLlmUsage) return ctx.skip('optional capability: this store has no summarizeLlmUsage');
