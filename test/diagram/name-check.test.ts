@@ -104,6 +104,7 @@ describe('the CLI', () => {
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain(`warning: ${EXPECTED[0]}`);
     expect(strict.stderr).toContain('--strict: 6 finding(s)');
+    expect((await cli(root, '--llm', 'off', '--strict')).code).toBe(1);
   });
 });
 

@@ -259,7 +259,8 @@ export function renderSequence(flow: OrchestrationFlow): string {
     if (kinds.has(kind)) lines.push(`  participant ${id} as ${label}`);
   }
   for (const [name, id] of w.subs) lines.push(`  participant ${id} as ${esc(name)}`);
-  if (flow.description) lines.push(`  Note over O: ${esc(flow.description)}`);
+  // `;` ends a statement in a sequence diagram: a comma keeps the sentence readable.
+  if (flow.description) lines.push(`  Note over O: ${esc(flow.description.replace(/;/g, ','))}`);
   return [...lines, ...w.lines].join('\n') + '\n';
 }
 
