@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { extractOrchestrations, mayContainOrchestration } from '../diagram/extractor.js';
+import { extractOrchestrations, mayContainOrchestration, mayDefineNames } from '../diagram/extractor.js';
 import type { FlowGraph, FlowGraphDocument, OrchestrationFlow } from '../diagram/flow-graph.js';
 import { renderDiagram } from '../diagram/render.js';
 import { collectFlows } from '../diagram/source-scan.js';
@@ -61,7 +61,7 @@ export function extractFromSource(dir: string): { flows: OrchestrationFlow[]; wa
   visit(resolve(dir));
   const extracted = files.flatMap((file) => {
     const code = readFileSync(file, 'utf8');
-    return mayContainOrchestration(code) ? [extractOrchestrations(code, file)] : [];
+    return mayContainOrchestration(code) || mayDefineNames(code) ? [extractOrchestrations(code, file)] : [];
   });
   return collectFlows(extracted);
 }
