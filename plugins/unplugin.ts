@@ -5,6 +5,7 @@
  * files it handles. All the work happens in src/diagram; this file maps hooks onto it.
  */
 import { createUnplugin, type UnpluginFactory } from 'unplugin';
+import type { HmrContext } from 'vite';
 import { DiagramProject } from '../src/diagram/generate-diagrams.js';
 import type { DiagramOptions } from '../src/diagram/diagram-options.js';
 import { parseDiagramId } from '../src/diagram/diagram-modules.js';
@@ -93,25 +94,28 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
       },
     },
 
-    vite: {
-      // The page may never import the orchestration file itself: redraw here, then update
-      // the diagram modules that depend on it.
-      async handleHotUpdate(ctx) {
-        if (!handles(ctx.file)) return;
-        const code = await ctx.read();
-        if (!mayContainOrchestration(code) && !mayDefineNames(code) && !project.extractFile(ctx.file, code).flows.length) return;
-        project.extractFile(ctx.file, code);
-        await server.settled();
-        // Vite's logger, so `logLevel` and `customLogger` apply.
-        for (const w of await server.redraw()) ctx.server.config.logger.warn(`[duroxide-llm] ${w}`);
-        const graph = ctx.server.moduleGraph;
-        const affected = [...graph.idToModuleMap.values()].filter((m) => m.id && parseDiagramId(m.id));
-        for (const m of affected) graph.invalidateModule(m);
-        return [...ctx.modules, ...affected];
-      },
-    },
+    vite: { handleHotUpdate: (ctx) => viteHotUpdate(ctx, server, handles) },
   };
 };
+
+/**
+ * Vite HMR: the page may never import the orchestration file itself, so redraw here, then
+ * update the diagram modules that depend on it. Warnings go to Vite's logger (`logLevel` and
+ * `customLogger` apply).
+ */
+async function viteHotUpdate(ctx: HmrContext, server: DiagramModuleServer, handles: (id: string) => boolean) {
+  if (!handles(ctx.file)) return;
+  const { project } = server;
+  const code = await ctx.read();
+  if (!mayContainOrchestration(code) && !mayDefineNames(code) && !project.extractFile(ctx.file, code).flows.length) return;
+  project.extractFile(ctx.file, code);
+  await server.settled();
+  for (const w of await server.redraw()) ctx.server.config.logger.warn(`[duroxide-llm] ${w}`);
+  const graph = ctx.server.moduleGraph;
+  const affected = [...graph.idToModuleMap.values()].filter((m) => m.id && parseDiagramId(m.id));
+  for (const m of affected) graph.invalidateModule(m);
+  return [...ctx.modules, ...affected];
+}
 
 /**
  * The hook context's warning channel. Rollup, Rolldown and Vite give every hook `this.warn`;
