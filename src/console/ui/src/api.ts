@@ -1,4 +1,7 @@
 /** The console API from the browser: same origin, relative to the page (works under any prefix). */
+import type { NodeRun } from '../../overlay.js';
+import type { LlmCallRow as LlmCall } from '../../llm-calls.js';
+import type { PendingWait as Wait } from '../../approvals.js';
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Status = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
 export const STATUSES: Status[] = ['Pending', 'Running', 'Completed', 'Failed', 'Cancelled'];
@@ -34,14 +37,6 @@ export interface FlowNode {
   label?: string;
   line?: number;
 }
-export interface NodeRun {
-  nodeId: string;
-  state: NodeState;
-  count: number;
-  attempts: number;
-  eventIds: number[];
-  children?: string[];
-}
 export interface Bar {
   eventId: number;
   kind: string;
@@ -52,30 +47,8 @@ export interface Bar {
   attempt: number;
   nodeId?: string;
 }
-export interface LlmCall {
-  executionId: number;
-  eventId: number;
-  operation: string;
-  provider: string;
-  model: string | null;
-  input: number;
-  output: number;
-  costUsd: number | null;
-  latencyMs: number | null;
-  status: string;
-  reask: boolean;
-  prompt?: Json;
-  answer?: Json;
-  error?: string;
-}
-export interface Wait {
-  instanceId: string;
-  orchestration: string;
-  event: string;
-  sinceMs: number;
-  deadlineMs?: number;
-  approval?: { actionId: string; tool: string; params: Json; thought?: string; iteration?: number };
-}
+// Shapes the server sends, from the modules that build them (types only: nothing of the server is bundled).
+export type { NodeRun, LlmCall, Wait };
 export type TranscriptEntry = { iteration: number; kind: string; [k: string]: unknown };
 
 export interface Detail {
