@@ -2,6 +2,7 @@
 import type { NodeRun } from '../../overlay.js';
 import type { LlmCallRow as LlmCall } from '../../llm-calls.js';
 import type { PendingWait as Wait } from '../../approvals.js';
+import type { TimelineBar as Bar } from '../../timeline.js';
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Status = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
 export const STATUSES: Status[] = ['Pending', 'Running', 'Completed', 'Failed', 'Cancelled'];
@@ -37,18 +38,8 @@ export interface FlowNode {
   label?: string;
   line?: number;
 }
-export interface Bar {
-  eventId: number;
-  kind: string;
-  label: string;
-  startMs: number;
-  endMs: number | null;
-  status: 'ok' | 'failed' | 'running' | 'abandoned';
-  attempt: number;
-  nodeId?: string;
-}
 // Shapes the server sends, from the modules that build them (types only: nothing of the server is bundled).
-export type { NodeRun, LlmCall, Wait };
+export type { NodeRun, LlmCall, Wait, Bar };
 export type TranscriptEntry = { iteration: number; kind: string; [k: string]: unknown };
 
 export interface Detail {
