@@ -15,7 +15,7 @@ type Prepare = typeof Error.prepareStackTrace;
 function frames(skip: (...args: never[]) => unknown, prepare: Prepare): NodeJS.CallSite[] {
   const limit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_err, callSites) => callSites;
-  Error.stackTraceLimit = 12; // user code is a few frames above the ctx call
+  Error.stackTraceLimit = 12; // user code is a few frames above the ctx call (LLM operations and helpers add some)
   const holder: { stack?: NodeJS.CallSite[] } = {};
   Error.captureStackTrace(holder, skip);
   const out = holder.stack ?? [];

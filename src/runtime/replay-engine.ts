@@ -40,7 +40,7 @@ import type { OrchestratorMessage, WorkItem } from './messages.js';
 import { HistoryIndex } from './history-index.js';
 import { callSite } from './call-site.js';
 import { describeEvent, roleOf } from './event-kinds.js';
-import { currentGroup, runInTurn } from './turn-scope.js';
+import { currentGroup, enterTurnCode, runInTurn } from './turn-scope.js';
 import { EventInbox, type BufferedEvent } from './event-inbox.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, checkedJson, jsonHash } from './json-value.js';
 import type { DeterminismMode } from './determinism-guard.js';
@@ -160,9 +160,14 @@ export class Replayer implements ContextEngine {
   static async start(opts: ReplayerOptions): Promise<Replayer> {
     const r = new Replayer(opts);
     r.replaying = r.persistedCount > 0;
-    await r.runCode();
-    r.walkIndex = 1; // OrchestrationStarted has been "delivered" by starting the code
-    await r.walk();
+    const leave = enterTurnCode();
+    try {
+      await r.runCode();
+      r.walkIndex = 1; // OrchestrationStarted has been "delivered" by starting the code
+      await r.walk();
+    } finally {
+      leave();
+    }
     return r;
   }
 
@@ -175,7 +180,12 @@ export class Replayer implements ContextEngine {
       this.index.add(e);
       if (e.eventId >= this.nextEventId) this.nextEventId = e.eventId + 1;
     }
-    await this.walk();
+    const leave = enterTurnCode();
+    try {
+      await this.walk();
+    } finally {
+      leave();
+    }
   }
 
   /** Takes what this turn produced and resets the per-turn buffers. */

@@ -18,9 +18,17 @@ type Attributes = Record<string, string | number | boolean | undefined>;
 
 const TRACER = 'duroxide-llm';
 
+const traceIds = new Map<string, string>();
+
 /** The trace id of an instance: the same in every process. */
 export function instanceTraceId(instanceId: string): string {
-  return createHash('sha256').update(`duroxide-trace\u0000${instanceId}`).digest('hex').slice(0, 32);
+  let id = traceIds.get(instanceId);
+  if (id === undefined) {
+    id = createHash('sha256').update(`duroxide-trace\u0000${instanceId}`).digest('hex').slice(0, 32);
+    if (traceIds.size >= 10_000) traceIds.clear();
+    traceIds.set(instanceId, id);
+  }
+  return id;
 }
 
 export class Telemetry {
@@ -46,7 +54,7 @@ export class Telemetry {
   /** Runs `fn` inside a span of the instance's trace; the span ends (with an error status if it threw) when `fn` settles. */
   async inSpan<T>(instanceId: string, name: string, attributes: Attributes, fn: (span: Span | null) => Promise<T>): Promise<T> {
     const api = this.api;
-    if (!api) return fn(null);
+    if (!api || !sdkRegistered(api)) return fn(null);
     const span = api.trace.getTracer(TRACER).startSpan(name, { attributes: clean(attributes), kind: api.SpanKind.INTERNAL }, this.parent(api, instanceId));
     try {
       const result = await fn(span);
@@ -63,7 +71,7 @@ export class Telemetry {
   /** A finished timer: a span from its creation to its firing (new events only). */
   timersFired(instanceId: string, events: readonly HistoryEvent[], history: readonly HistoryEvent[]): void {
     const api = this.api;
-    if (!api) return;
+    if (!api || !sdkRegistered(api)) return;
     for (const e of events) {
       if (e.kind !== 'TimerFired') continue;
       const created = history.find((h) => h.eventId === e.sourceEventId);
@@ -78,6 +86,15 @@ export class Telemetry {
     const traceId = instanceTraceId(instanceId);
     return api.trace.setSpanContext(api.context.active(), { traceId, spanId: traceId.slice(0, 16), traceFlags: api.TraceFlags.SAMPLED, isRemote: true });
   }
+}
+
+/**
+ * Whether an SDK is registered: with only the API installed, the global provider is the API's
+ * proxy around its no-op provider, and making spans would be work for nothing.
+ */
+function sdkRegistered(api: OtelApi): boolean {
+  const provider = api.trace.getTracerProvider();
+  return !(provider instanceof api.ProxyTracerProvider && provider.getDelegate().constructor.name === 'NoopTracerProvider');
 }
 
 function clean(a: Attributes): Record<string, string | number | boolean> {

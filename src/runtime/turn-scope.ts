@@ -36,9 +36,24 @@ export function runInTurn<T>(scope: TurnScope, fn: () => T): T {
   return current.run({ scope, group: null }, fn);
 }
 
+/**
+ * Orchestration code runs only while a replayer starts or walks new events (a ctx task settles
+ * nowhere else): outside those windows the globals need no context lookup at all.
+ */
+let turnCodeWindows = 0;
+
+export function enterTurnCode(): () => void {
+  turnCodeWindows++;
+  let left = false;
+  return () => {
+    if (!left) turnCodeWindows--;
+    left = true;
+  };
+}
+
 /** The turn whose code is running now, or undefined outside orchestration code. */
 export function currentScope(): TurnScope | undefined {
-  return current.getStore()?.scope;
+  return turnCodeWindows === 0 ? undefined : current.getStore()?.scope;
 }
 
 /**
