@@ -12,10 +12,17 @@ const RUNTIME_FILE = /[\\/](?:dist[\\/])?src[\\/](?:runtime|llm)[\\/]/;
 
 type Prepare = typeof Error.prepareStackTrace;
 
-function frames(skip: (...args: never[]) => unknown, prepare: Prepare): NodeJS.CallSite[] {
+/**
+ * A direct ctx call has user code within a few frames; LLM operations and composite tasks add
+ * some. Capturing costs per frame, so look near first and deeper only when needed.
+ */
+const NEAR = 6;
+const DEEP = 16;
+
+function frames(skip: (...args: never[]) => unknown, prepare: Prepare, depth: number): NodeJS.CallSite[] {
   const limit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_err, callSites) => callSites;
-  Error.stackTraceLimit = 12; // user code is a few frames above the ctx call (LLM operations and helpers add some)
+  Error.stackTraceLimit = depth;
   const holder: { stack?: NodeJS.CallSite[] } = {};
   Error.captureStackTrace(holder, skip);
   const out = holder.stack ?? [];
@@ -27,24 +34,31 @@ function frames(skip: (...args: never[]) => unknown, prepare: Prepare): NodeJS.C
 /** `file:line:column` of the first caller outside the runtime, or undefined. */
 export function callSite(): string | undefined {
   const prepare = Error.prepareStackTrace;
-  for (const f of frames(callSite, prepare)) {
-    const file = f.getFileName();
-    if (!file || file.startsWith('node:') || RUNTIME_FILE.test(file)) continue;
-    const line = f.getLineNumber() ?? 0;
-    const column = f.getColumnNumber() ?? 0;
-    const key = `${file}:${line}:${column}`;
-    let site = mapped.get(key);
-    if (site === undefined) {
-      // A stack formatter installed by a tool (tsx, vitest, source-map-support) maps positions:
-      // let it format this one frame; otherwise Node's own source maps, if loaded.
-      const formatted = prepare ? siteIn(String(prepare(new Error(), [f]))) : undefined;
-      site = formatted ?? mapToSource(file, line, column) ?? key;
-      if (mapped.size >= 10_000) mapped.clear();
-      mapped.set(key, site);
-    }
-    return site;
+  const near = frames(callSite, prepare, NEAR);
+  const user = near.find(isUserFrame) ?? (near.length < NEAR ? undefined : frames(callSite, prepare, DEEP).find(isUserFrame));
+  return user ? siteOf(user, prepare) : undefined;
+}
+
+function isUserFrame(f: NodeJS.CallSite): boolean {
+  const file = f.getFileName();
+  return !!file && !file.startsWith('node:') && !RUNTIME_FILE.test(file);
+}
+
+function siteOf(f: NodeJS.CallSite, prepare: Prepare): string {
+  const file = f.getFileName()!;
+  const line = f.getLineNumber() ?? 0;
+  const column = f.getColumnNumber() ?? 0;
+  const key = `${file}:${line}:${column}`;
+  let site = mapped.get(key);
+  if (site === undefined) {
+    // A stack formatter installed by a tool (tsx, vitest, source-map-support) maps positions:
+    // let it format this one frame; otherwise Node's own source maps, if loaded.
+    const formatted = prepare ? siteIn(String(prepare(new Error(), [f]))) : undefined;
+    site = formatted ?? mapToSource(file, line, column) ?? key;
+    if (mapped.size >= 10_000) mapped.clear();
+    mapped.set(key, site);
   }
-  return undefined;
+  return site;
 }
 
 /** Generated position -> source position: the same ctx call sites repeat on every replay. */
