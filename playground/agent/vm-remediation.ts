@@ -5,21 +5,8 @@
  * With OPENAI_API_KEY or ANTHROPIC_API_KEY set it plans with that model; otherwise a scripted
  * mock plays the model. restart_vm needs approval; this script approves it as a human would.
  */
-import {
-  AnthropicProvider,
-  MockLlmProvider,
-  OpenAIProvider,
-  Runtime,
-  SqliteStore,
-  activity,
-  readAgentTranscript,
-  registerAgent,
-  silentLogger,
-  startAgent,
-  type ActivityContext,
-  type AgentResult,
-  type LlmProvider,
-} from '../../src/index.js';
+import { activity, type ActivityContext } from '../../src/index.js';
+import { finish, runAgentExample, step } from './example-runner.js';
 
 const vmParams = { type: 'object', properties: { vm: { type: 'string' } }, required: ['vm'] };
 
@@ -63,53 +50,25 @@ class VmTools {
   }
 }
 
-function planner(): { llm: LlmProvider; label: string } {
-  if (process.env.OPENAI_API_KEY) return { llm: new OpenAIProvider(), label: 'OpenAI' };
-  if (process.env.ANTHROPIC_API_KEY) return { llm: new AnthropicProvider(), label: 'Anthropic' };
-  const step = (thought: string, actions: object[], extra: object = {}) => JSON.stringify({ thought, actions, parallel: actions.length > 1, done: false, ...extra });
-  const plans = [
-    step('First look at the VM: metrics and logs, in parallel.', [
-      { tool: 'get_metrics', params: { vm: 'vm-123' }, id: 'metrics-1' },
-      { tool: 'get_logs', params: { vm: 'vm-123' }, id: 'logs-1' },
-    ]),
-    step('CPU is at 97% and a job is stuck retrying. Find the process.', [{ tool: 'get_top_processes', params: { vm: 'vm-123' }, id: 'top-1' }]),
-    step('The reports container is spinning. Restart it, and ask to reboot the VM in case it is not enough.', [
-      { tool: 'restart_container', params: { vm: 'vm-123', container: 'reports' }, id: 'restart-1' },
-      { tool: 'restart_vm', params: { vm: 'vm-123' }, id: 'reboot-1' },
-    ]),
-    step('Check that CPU is back to normal.', [{ tool: 'get_metrics', params: { vm: 'vm-123' }, id: 'metrics-2' }]),
-    JSON.stringify({ thought: 'CPU is normal.', actions: [], parallel: false, done: true, done_reason: 'cpu normal', summary: 'Restarted the stuck reports container (and rebooted the VM after approval); CPU back to normal.' }),
-  ];
-  let i = 0;
-  return { llm: new MockLlmProvider(() => plans[Math.min(i++, plans.length - 1)]), label: 'scripted mock plans' };
-}
+const plans = [
+  step('First look at the VM: metrics and logs, in parallel.', [
+    { tool: 'get_metrics', params: { vm: 'vm-123' }, id: 'metrics-1' },
+    { tool: 'get_logs', params: { vm: 'vm-123' }, id: 'logs-1' },
+  ]),
+  step('CPU is at 97% and a job is stuck retrying. Find the process.', [{ tool: 'get_top_processes', params: { vm: 'vm-123' }, id: 'top-1' }]),
+  step('The reports container is spinning. Restart it, and ask to reboot the VM in case it is not enough.', [
+    { tool: 'restart_container', params: { vm: 'vm-123', container: 'reports' }, id: 'restart-1' },
+    { tool: 'restart_vm', params: { vm: 'vm-123' }, id: 'reboot-1' },
+  ]),
+  step('Check that CPU is back to normal.', [{ tool: 'get_metrics', params: { vm: 'vm-123' }, id: 'metrics-2' }]),
+  finish('Restarted the stuck reports container (and rebooted the VM after approval); CPU back to normal.', 'cpu normal'),
+];
 
-const { llm, label } = planner();
-const runtime = new Runtime({ store: new SqliteStore({ path: '.duroxide/agent.db' }), llm, logger: silentLogger });
-runtime.register(new VmTools());
-registerAgent(runtime);
-await runtime.start();
-
-const id = await startAgent(runtime.client, {
+await runAgentExample({
+  database: 'agent.db',
+  tools: [new VmTools()],
   intent: 'Fix the high CPU on vm-123',
   config: { maxIterations: 8, approvalRequired: ['restart_vm'], forbiddenTools: ['reset_network'], approvalTimeoutMs: 60_000 },
+  scriptedPlans: plans,
+  decide: () => ({ approved: true, reason: 'on-call approved' }),
 });
-console.log(`agent ${id} planning with ${label}`);
-
-for (;;) {
-  const status = await runtime.client.getStatus(id);
-  const custom = status?.customStatus as { pendingApproval?: { actionId: string; tool: string } } | undefined;
-  if (custom?.pendingApproval) {
-    console.log(`  approval requested for ${custom.pendingApproval.tool} (${custom.pendingApproval.actionId}): approving`);
-    await runtime.client.raiseEvent(id, `approval:${custom.pendingApproval.actionId}`, { approved: true, reason: 'on-call approved' });
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (status && ['Completed', 'Failed', 'Cancelled'].includes(status.status)) break;
-  await new Promise((r) => setTimeout(r, 25));
-}
-
-const result = (await runtime.client.getResult(id)) as AgentResult;
-console.log('\ntranscript:');
-for (const e of await readAgentTranscript(runtime.client, id)) console.log(' ', JSON.stringify(e));
-console.log(`\n${result.doneReason} after ${result.iterations} iterations: ${result.summary}`);
-await runtime.shutdown({ closeStore: true });

@@ -33,7 +33,8 @@ export class LeaseKeeper {
 
   constructor(private readonly opts: LeaseKeeperOptions) {
     this.heldSince = opts.lockedAt;
-    const renew = setInterval(() => void this.renew().catch(() => {}), Math.max(10, Math.floor(opts.lockMs / 3)));
+    // One renewal cadence serves both: keeping the lease, and noticing a deleted item (a race loser) within cancelCheckMs.
+    const renew = setInterval(() => void this.renew().catch(() => {}), Math.max(10, Math.min(Math.floor(opts.lockMs / 3), opts.cancelCheckMs)));
     const check = setInterval(() => void this.checkCancelled(), opts.cancelCheckMs);
     renew.unref();
     check.unref();
@@ -77,9 +78,7 @@ export class LeaseKeeper {
     }
   }
 
-  /** A deleted item (its schedule was cancelled: a race loser) shows as a lost lease here. */
   private async checkCancelled(): Promise<void> {
-    await this.renew();
     if (this.lost) return;
     try {
       const info = await this.opts.store.getInstance(this.opts.instanceId);

@@ -5,7 +5,7 @@
  * pair in history, and a replay walks the same attempts without calling the model.
  */
 import type { LlmCallOptions } from './context-api.js';
-import { LlmBudgetExceededError, LlmOperationFailedError } from './errors.js';
+import { LlmOperationFailedError } from './errors.js';
 import type { Json } from './history.js';
 import { jsonHash } from './json-value.js';
 import type { OperationSpec } from '../llm/operations/operation-spec.js';
@@ -13,7 +13,6 @@ import type { TextValidator } from '../llm/operations/generate-validated.js';
 import type { LlmRequest, LlmResponse } from '../llm/provider.js';
 import type { OrchestrationContextImpl } from './orchestration-context.js';
 
-export { LlmBudgetExceededError, LlmOperationFailedError };
 
 export async function runLlmOperation<A, T>(
   ctx: OrchestrationContextImpl,

@@ -11,7 +11,6 @@ import type { LlmWorkItem, OrchestratorMessage } from './messages.js';
 import type { LlmProvider, LlmRequest, LlmResponse } from '../llm/provider.js';
 import type { Telemetry } from './telemetry.js';
 
-export { LlmProviderNotConfiguredError };
 
 export interface LlmWorkerOptions extends LeasedWorkOptions {
   providers: ReadonlyMap<string, LlmProvider>;

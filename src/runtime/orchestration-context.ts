@@ -163,23 +163,29 @@ export class OrchestrationContextImpl extends DurableContext implements Orchestr
         if (original.task.failed) task.reject(original.task.failure);
         else task.resolve(original.task.result);
       });
-    } else if (isNew && this.engine.llmUnavailable(call.provider)) {
-      // No worker could ever take it: fail at once, recorded like any other LLM failure.
-      const error = this.engine.llmUnavailable(call.provider)!;
-      this.engine.addMessage({ kind: 'LlmFailed', instanceId: this.instanceId, executionId: this.executionId, sourceEventId: event.eventId, error });
     } else if (isNew) {
+      this.scheduleLlmWork(call, event.eventId);
+    }
+    return task as Task<LlmCallResult>;
+  }
+
+  /** A new LLM call: a work item for a worker, or — when no worker could ever take it — a failure recorded at once. */
+  private scheduleLlmWork(call: LlmCall, eventId: number): void {
+    const error = this.engine.llmUnavailable(call.provider);
+    if (error) {
+      this.engine.addMessage({ kind: 'LlmFailed', instanceId: this.instanceId, executionId: this.executionId, sourceEventId: eventId, error });
+    } else {
       this.engine.addWorkItem({
         queue: 'llm',
         kind: 'ExecuteLlm',
         instanceId: this.instanceId,
         executionId: this.executionId,
-        eventId: event.eventId,
+        eventId,
         operation: call.operation,
         provider: call.provider,
         request: call.request,
       });
     }
-    return task as Task<LlmCallResult>;
   }
 }
 

@@ -657,7 +657,6 @@ function unhandledKind(e: never): never {
   throw new Error(`replay engine: no delivery for ${(e as HistoryEvent).kind}`);
 }
 
-export { describeEvent };
 
 /** The first stack frame outside the runtime: where the orchestration made the call. */
 function codeSite(): string {
