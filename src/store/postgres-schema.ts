@@ -2,7 +2,7 @@
  * The PostgreSQL schema of PostgresStore, as versioned migrations. `{{s}}` is replaced by
  * the quoted schema name. JSON is kept in `text` columns: `jsonb` cannot hold `\u0000`.
  */
-export const PG_SCHEMA_VERSION = 4;
+export const PG_SCHEMA_VERSION = 5;
 
 // Pieces of PL/pgSQL that functions of several migrations share. A migration's text must not
 // change once released: change a piece only together with a new migration that replaces the
@@ -27,6 +27,10 @@ const commitTurnRows = (instance: string) => `
           custom_status = p_custom, parent_instance_id = p_parent, updated_at = p_now;
       DELETE FROM {{s}}.orchestrator_queue WHERE lock_token = p_token;
       DELETE FROM {{s}}.instance_locks WHERE lock_token = p_token;`;
+
+/** The argument types of the `ack_turn` of migration 3, which migration 5 replaces. */
+const ACK_TURN_PARAMS_V3_TYPES =
+  'text, bigint, integer, integer[], text[], text, text, text, text, text, text, text, text[], text[], text[], text[], bigint[], text, integer, bigint';
 
 /** The turn's orchestrator messages (to itself, children, parents), each with its visibility time. */
 const ENQUEUE_TURN_MESSAGES = `
@@ -267,5 +271,64 @@ ${READ_CLAIMED_INSTANCE}
       record text NOT NULL,
       PRIMARY KEY (name, version)
     );
+  `,
+  // Large event values stored once by content hash (payload-codec.ts), written by ack_turn in
+  // the turn's transaction; the size of each instance's current execution, for the warning.
+  5: `
+    CREATE TABLE {{s}}.payloads (
+      key bytea PRIMARY KEY,
+      prev bytea,
+      body text NOT NULL
+    );
+    ALTER TABLE {{s}}.instances ADD COLUMN history_bytes bigint NOT NULL DEFAULT 0,
+      ADD COLUMN history_execution integer NOT NULL DEFAULT 0,
+      ADD COLUMN history_warned boolean NOT NULL DEFAULT false;
+    DROP FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS_V3_TYPES});
+    CREATE FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS},
+      p_lock_work integer, p_lock_until bigint,
+      p_payload_keys bytea[], p_payload_prevs bytea[], p_payload_bodies text[], p_history_bytes bigint, p_warn_bytes bigint
+    ) RETURNS TABLE (o_instance text, o_ids bigint[], o_items text[], o_attempts integer[], o_tokens text[], o_history_bytes bigint, o_warn boolean)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      v_activity_ids bigint[];
+      v_unlocked integer;
+      v_warned boolean;
+    BEGIN
+      SELECT l.instance_id INTO o_instance FROM {{s}}.instance_locks l WHERE l.lock_token = p_token AND l.locked_until > p_now FOR UPDATE;
+      IF o_instance IS NULL THEN
+        RETURN NEXT;
+        RETURN;
+      END IF;
+      INSERT INTO {{s}}.payloads (key, prev, body)
+        SELECT n.k, n.p, n.b FROM unnest(p_payload_keys, p_payload_prevs, p_payload_bodies) AS n(k, p, b)
+        ON CONFLICT (key) DO NOTHING;
+${commitTurnRows('o_instance')}
+      UPDATE {{s}}.instances i SET
+          history_bytes = CASE WHEN i.history_execution = p_execution THEN i.history_bytes + p_history_bytes ELSE p_history_bytes END,
+          history_execution = p_execution
+        WHERE i.instance_id = o_instance RETURNING i.history_bytes, i.history_warned INTO o_history_bytes, v_warned;
+      o_warn := NOT v_warned AND o_history_bytes >= p_warn_bytes;
+      IF o_warn THEN
+        UPDATE {{s}}.instances SET history_warned = true WHERE instance_id = o_instance;
+      END IF;
+      WITH ins AS (
+        INSERT INTO {{s}}.work_queue (queue, item, visible_at)
+        SELECT w.q, w.item, p_now FROM unnest(p_work_queues, p_work_items) AS w(q, item)
+        RETURNING id, queue)
+      SELECT array_agg(ins.id ORDER BY ins.id) FILTER (WHERE ins.queue = 'activity') INTO v_activity_ids FROM ins;
+      IF p_lock_work > 0 AND v_activity_ids IS NOT NULL THEN
+        WITH locked AS (
+          UPDATE {{s}}.work_queue w SET lock_token = gen_random_uuid()::text, locked_until = p_lock_until, attempt = w.attempt + 1
+          WHERE w.id = ANY (v_activity_ids[1:p_lock_work])
+          RETURNING w.id, w.item, w.attempt, w.lock_token)
+        SELECT array_agg(locked.id ORDER BY locked.id), array_agg(locked.item ORDER BY locked.id),
+               array_agg(locked.attempt ORDER BY locked.id), array_agg(locked.lock_token ORDER BY locked.id)
+          INTO o_ids, o_items, o_attempts, o_tokens FROM locked;
+      END IF;
+${ENQUEUE_TURN_MESSAGES}
+      v_unlocked := COALESCE(array_length(p_work_queues, 1), 0) - COALESCE(array_length(o_ids, 1), 0);
+${notifyAfterTurn('v_unlocked > 0')}
+      RETURN NEXT;
+    END $$;
   `,
 };

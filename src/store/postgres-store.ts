@@ -16,9 +16,11 @@ import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueu
 import { InstanceAlreadyExistsError, LockLostError, StoreError, StoreFormatError } from './errors.js';
 import { addLlmUsage, LLM_EVENT_MARK } from './llm-usage.js';
 import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
+import { DEFAULT_HISTORY_WARNING_BYTES, historySizeWarning, type StoreLogger } from './history-size.js';
+import { PayloadCodec, type EncodedEvents, type PayloadNode } from './payload-codec.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-schema.js';
 import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-query.js';
-import { eventsFromRows, instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
+import { instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
 import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LlmUsageSummary, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
 
@@ -29,6 +31,16 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Pool size (default 10). */
   max?: number;
+  /** Where the store says what it did on its own (default: console.warn). */
+  logger?: StoreLogger;
+  /**
+   * Event values whose JSON text has at least this many characters are stored once by
+   * content hash and referenced from the event row (default 1,024). `Infinity` keeps every
+   * value inline.
+   */
+  payloadThresholdBytes?: number;
+  /** Log once per instance when its current execution's history passes this size (default 10 MB). */
+  historyWarningBytes?: number;
 }
 
 interface PgClient {
@@ -60,6 +72,9 @@ export class PostgresStore implements Store {
   private closed = false;
   private readonly s: string;
   private readonly channel: string;
+  private readonly logger: StoreLogger;
+  private readonly codec: PayloadCodec;
+  private readonly historyWarningBytes: number;
 
   constructor(opts: PostgresStoreOptions = {}) {
     const cs = opts.connectionString ?? process.env.DATABASE_URL;
@@ -72,6 +87,9 @@ export class PostgresStore implements Store {
     this.s = `"${this.schema}"`;
     this.channel = `duroxide_${this.schema}`;
     this.max = opts.max ?? 10;
+    this.logger = opts.logger ?? { warn: (m) => console.warn(m) };
+    this.codec = new PayloadCodec(opts.payloadThresholdBytes);
+    this.historyWarningBytes = opts.historyWarningBytes ?? DEFAULT_HISTORY_WARNING_BYTES;
   }
 
   init(): Promise<void> {
@@ -153,15 +171,23 @@ export class PostgresStore implements Store {
   }
 
   private async ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockUntil: number): Promise<Row> {
-    if (!commit.cancelledWork?.length && !commit.cancelledTimers?.length) return this.ackTurnWith((sql, p) => this.q(sql, p), lockToken, commit, lockWork, lockUntil);
+    // Payload nodes are never deleted, so the probe for stored prefixes may run before the turn's transaction.
+    const plan = this.codec.plan(commit.historyDelta);
+    const encoded = plan.finish(await this.existingPayloads(plan.probe));
+    const done = (row: Row) => {
+      encoded.committed();
+      if (row.o_warn) this.logger.warn(...historySizeWarning(row.o_instance, commit.executionId, Number(row.o_history_bytes), this.historyWarningBytes));
+      return row;
+    };
+    if (!commit.cancelledWork?.length && !commit.cancelledTimers?.length) return done(await this.ackTurnWith((sql, p) => this.q(sql, p), lockToken, commit, encoded, lockWork, lockUntil));
     // Rare: the turn cancelled earlier work (race losers). Commit and delete in one transaction.
     const client = await this.pool!.connect();
     try {
       await client.query('BEGIN');
-      const row = await this.ackTurnWith((sql, p) => client.query(sql, p), lockToken, commit, lockWork, lockUntil);
+      const row = await this.ackTurnWith((sql, p) => client.query(sql, p), lockToken, commit, encoded, lockWork, lockUntil);
       await this.deleteCancelled(client, row.o_instance as string, commit);
       await client.query('COMMIT');
-      return row;
+      return done(row);
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
@@ -192,18 +218,19 @@ export class PostgresStore implements Store {
     query: (sql: string, params: unknown[]) => Promise<{ rows: Row[] }>,
     lockToken: string,
     commit: TurnCommit,
+    encoded: EncodedEvents,
     lockWork: number,
     lockUntil: number,
   ): Promise<Row> {
     const i = instanceColumns(commit.instance);
     let r;
     try {
-      r = await query(`SELECT * FROM ${this.s}.ack_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, [
+      r = await query(`SELECT * FROM ${this.s}.ack_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`, [
         lockToken,
         Date.now(),
         commit.executionId,
         commit.historyDelta.map((e) => e.eventId),
-        commit.historyDelta.map((e) => JSON.stringify(e)),
+        encoded.rows,
         i.name,
         i.version,
         i.status,
@@ -219,6 +246,11 @@ export class PostgresStore implements Store {
         this.channel,
         lockWork,
         lockUntil,
+        encoded.nodes.map((n) => n.key),
+        encoded.nodes.map((n) => n.prev),
+        encoded.nodes.map((n) => n.body),
+        encoded.plainLength,
+        this.historyWarningBytes,
       ]);
     } catch (err) {
       if ((err as { code?: string }).code === '23505') {
@@ -228,6 +260,13 @@ export class PostgresStore implements Store {
     }
     if (r.rows[0].o_instance === null) throw new LockLostError(lockToken, 'an orchestration item');
     return r.rows[0];
+  }
+
+  /** Which of `keys` the payloads table holds (hex). No query when there is nothing to probe. */
+  private async existingPayloads(keys: Buffer[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const r = await this.q(`SELECT key FROM ${this.s}.payloads WHERE key = ANY($1::bytea[])`, [keys]);
+    return new Set(r.rows.map((row) => (row.key as Buffer).toString('hex')));
   }
 
   async abandonOrchestrationItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
@@ -386,7 +425,23 @@ export class PostgresStore implements Store {
 
   private async readEvents(instanceId: string, executionId: number): Promise<HistoryEvent[]> {
     const r = await this.q(`SELECT event FROM ${this.s}.history WHERE instance_id = $1 AND execution_id = $2 ORDER BY event_id`, [instanceId, executionId]);
-    return eventsFromRows(r.rows);
+    return PayloadCodec.decode(
+      r.rows.map((row) => row.event as string),
+      { instanceId, executionId },
+      (keys) => this.loadPayloads(keys),
+    );
+  }
+
+  /** The payload nodes reachable from `keys` (hex), following `prev`, in one query. */
+  private async loadPayloads(keys: string[]): Promise<Map<string, PayloadNode>> {
+    const r = await this.q(
+      `WITH RECURSIVE walk(key, prev, body) AS (
+         SELECT key, prev, body FROM ${this.s}.payloads WHERE key = ANY($1::bytea[])
+         UNION SELECT p.key, p.prev, p.body FROM ${this.s}.payloads p JOIN walk w ON p.key = w.prev)
+       SELECT key, prev, body FROM walk`,
+      [keys.map((k) => Buffer.from(k, 'hex'))],
+    );
+    return new Map(r.rows.map((row) => [(row.key as Buffer).toString('hex'), row as PayloadNode]));
   }
 
   private async q(sql: string, params?: unknown[]) {

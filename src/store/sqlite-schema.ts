@@ -7,7 +7,7 @@
 export const FORMAT_MARKER = 'duroxide-llm';
 /** `PRAGMA application_id` of our files ("DROX"): recognised from the header alone. */
 export const APPLICATION_ID = 0x44524f58;
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 export const SQLITE_MIGRATIONS: Record<number, string> = {
   1: `
@@ -72,5 +72,17 @@ export const SQLITE_MIGRATIONS: Record<number, string> = {
       record TEXT NOT NULL,
       PRIMARY KEY (name, version)
     ) WITHOUT ROWID;
+  `,
+  // Large event values stored once by content hash (payload-codec.ts); the size of each
+  // instance's current execution, for the history-size warning. Old rows stay readable as they are.
+  3: `
+    CREATE TABLE payloads (
+      key BLOB PRIMARY KEY,
+      prev BLOB,
+      body TEXT NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE instances ADD COLUMN history_bytes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE instances ADD COLUMN history_execution INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE instances ADD COLUMN history_warned INTEGER NOT NULL DEFAULT 0;
   `,
 };

@@ -17,10 +17,12 @@ import type { OrchestratorMessage, StartOrchestrationMessage, WorkItem, WorkQueu
 import { InstanceAlreadyExistsError, LockLostError, StoreError } from './errors.js';
 import { addLlmUsage, LLM_EVENT_MARK } from './llm-usage.js';
 import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
+import { DEFAULT_HISTORY_WARNING_BYTES, historySizeWarning, type StoreLogger } from './history-size.js';
+import { PayloadCodec, type PayloadNode } from './payload-codec.js';
 import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-query.js';
 import { checkExistingFile, newerSchemaError } from './sqlite-file-check.js';
 import { APPLICATION_ID, FORMAT_MARKER, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
-import { eventsFromRows, instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
+import { instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
 import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LlmUsageSummary, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
 
@@ -32,7 +34,15 @@ export interface SqliteStoreOptions {
   /** How long a transaction waits for another process's lock (default 5,000 ms). */
   busyTimeoutMs?: number;
   /** Where the store says what it did on its own (default: console.warn). */
-  logger?: { warn(message: string, fields?: Record<string, unknown>): void };
+  logger?: StoreLogger;
+  /**
+   * Event values whose JSON text has at least this many characters are stored once by
+   * content hash and referenced from the event row (default 1,024). `Infinity` keeps every
+   * value inline.
+   */
+  payloadThresholdBytes?: number;
+  /** Log once per instance when its current execution's history passes this size (default 10 MB). */
+  historyWarningBytes?: number;
 }
 
 /** SQLite spells the management reads' placeholders `?` and finds substrings with instr(). */
@@ -46,13 +56,17 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly listeners = new WorkListeners();
   private opening: Promise<void> | null = null;
-  private readonly logger: NonNullable<SqliteStoreOptions['logger']>;
+  private readonly logger: StoreLogger;
+  private readonly codec: PayloadCodec;
+  private readonly historyWarningBytes: number;
 
   constructor(opts: SqliteStoreOptions = {}) {
     this.path = resolve(opts.path ?? '.duroxide/duroxide.db');
     this.synchronous = opts.synchronous ?? 'normal';
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
     this.logger = opts.logger ?? { warn: (m) => console.warn(m) };
+    this.codec = new PayloadCodec(opts.payloadThresholdBytes);
+    this.historyWarningBytes = opts.historyWarningBytes ?? DEFAULT_HISTORY_WARNING_BYTES;
   }
 
   init(): Promise<void> {
@@ -139,10 +153,14 @@ export class SqliteStore implements Store {
   private ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockMs: number): LockedWorkItem[] {
     const now = Date.now();
     const taken: LockedWorkItem[] = [];
+    let sizeWarning: ReturnType<typeof historySizeWarning> | null = null;
+    let committed = () => {};
     this.tx(() => {
       const instanceId = this.requireInstanceLock(lockToken, now);
-      this.appendHistory(instanceId, commit);
+      const encoded = this.appendHistory(instanceId, commit);
+      committed = encoded.committed;
       this.writeInstanceRow(instanceId, commit, now);
+      sizeWarning = this.countHistorySize(instanceId, commit.executionId, encoded.plainLength);
       this.stmt(`DELETE FROM orchestrator_queue WHERE lock_token = ?`).run(lockToken);
       this.stmt(`DELETE FROM instance_locks WHERE lock_token = ?`).run(lockToken);
       for (const w of commit.workItems) {
@@ -156,6 +174,8 @@ export class SqliteStore implements Store {
       for (const { message, visibleAtMs } of commit.orchestratorMessages) this.insertMessage(message, visibleAtMs ?? now);
       this.deleteCancelled(instanceId, commit);
     });
+    committed();
+    if (sizeWarning) this.logger.warn(...(sizeWarning as ReturnType<typeof historySizeWarning>));
     // Wake other workers only for work this one did not take.
     if (commit.workItems.length > taken.length) this.listeners.notifyQueuesOf(commit.workItems);
     if (commit.orchestratorMessages.length) this.notify('orchestrator');
@@ -177,12 +197,16 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** A duplicate event id fails the whole turn (the transaction rolls back). */
-  private appendHistory(instanceId: string, commit: TurnCommit): void {
+  /** A duplicate event id fails the whole turn (the transaction rolls back). Large values go to `payloads`. */
+  private appendHistory(instanceId: string, commit: TurnCommit) {
+    const plan = this.codec.plan(commit.historyDelta);
+    const encoded = plan.finish(this.existingPayloads(plan.probe));
+    const insertNode = this.stmt(`INSERT OR IGNORE INTO payloads (key, prev, body) VALUES (?, ?, ?)`);
+    for (const n of encoded.nodes) insertNode.run(n.key, n.prev, n.body);
     const insertEvent = this.stmt(`INSERT INTO history (instance_id, execution_id, event_id, event) VALUES (?, ?, ?, ?)`);
-    for (const e of commit.historyDelta) {
+    for (const [i, e] of commit.historyDelta.entries()) {
       try {
-        insertEvent.run(instanceId, commit.executionId, e.eventId, JSON.stringify(e));
+        insertEvent.run(instanceId, commit.executionId, e.eventId, encoded.rows[i]);
       } catch (err) {
         if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
           throw new StoreError(`Event id ${e.eventId} already exists in execution ${commit.executionId} of ${instanceId}; nothing was written.`);
@@ -190,6 +214,27 @@ export class SqliteStore implements Store {
         throw err;
       }
     }
+    return encoded;
+  }
+
+  /** Which of `keys` the payloads table holds (hex). */
+  private existingPayloads(keys: Buffer[]): Set<string> {
+    if (keys.length === 0) return new Set();
+    const rows = this.stmt(`SELECT hex(key) AS key FROM payloads WHERE key IN (SELECT unhex(value) FROM json_each(?))`).all(
+      JSON.stringify(keys.map((k) => k.toString('hex'))),
+    ) as Row[];
+    return new Set(rows.map((r) => (r.key as string).toLowerCase()));
+  }
+
+  /** Adds the turn's events to the execution's size; returns the warning when it passes the threshold for the first time. */
+  private countHistorySize(instanceId: string, executionId: number, added: number): ReturnType<typeof historySizeWarning> | null {
+    const row = this.stmt(
+      `UPDATE instances SET history_bytes = CASE WHEN history_execution = @e THEN history_bytes + @n ELSE @n END, history_execution = @e
+       WHERE instance_id = @id RETURNING history_bytes, history_warned`,
+    ).get({ id: instanceId, e: executionId, n: added }) as Row | undefined;
+    if (!row || row.history_warned || row.history_bytes < this.historyWarningBytes) return null;
+    this.stmt(`UPDATE instances SET history_warned = 1 WHERE instance_id = ?`).run(instanceId);
+    return historySizeWarning(instanceId, executionId, row.history_bytes as number, this.historyWarningBytes);
   }
 
   /** Upserts the instance row; the execution id never moves backwards. */
@@ -449,7 +494,22 @@ export class SqliteStore implements Store {
 
   private readEvents(instanceId: string, executionId: number): HistoryEvent[] {
     const rows = this.stmt(`SELECT event FROM history WHERE instance_id = ? AND execution_id = ? ORDER BY event_id`).all(instanceId, executionId) as Row[];
-    return eventsFromRows(rows);
+    return PayloadCodec.decode(
+      rows.map((r) => r.event as string),
+      { instanceId, executionId },
+      (keys) => this.loadPayloads(keys),
+    );
+  }
+
+  /** The payload nodes reachable from `keys` (hex), following `prev`. */
+  private loadPayloads(keys: string[]): Map<string, PayloadNode> {
+    const rows = this.stmt(
+      `WITH RECURSIVE walk(key, prev, body) AS (
+         SELECT key, prev, body FROM payloads WHERE key IN (SELECT unhex(value) FROM json_each(?))
+         UNION SELECT p.key, p.prev, p.body FROM payloads p JOIN walk w ON p.key = w.prev)
+       SELECT key, prev, body FROM walk`,
+    ).all(JSON.stringify(keys)) as { key: Buffer; prev: Buffer | null; body: string }[];
+    return new Map(rows.map((r) => [r.key.toString('hex'), r]));
   }
 
   private notify(queue: QueueName): void {
