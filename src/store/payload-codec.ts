@@ -4,7 +4,8 @@
  * table, and the event row keeps a reference. The runtime never sees references: rows are
  * encoded on write and resolved on every read.
  *
- * Granularity. A value whose JSON text reaches the threshold is kept as a chain of nodes, each
+ * Granularity. A value whose JSON text reaches the threshold is kept (without its closing
+ * character, see PayloadRef) as a chain of nodes, each
  * `(key, prev, body)`: the node spells the text of `prev` followed by `body`, and `key` is the
  * SHA-256 of the whole text it spells. So a text that extends one already stored (an agent's
  * transcript resent with one more turn) is stored as a node holding only the new part. The
@@ -38,8 +39,12 @@ export interface PayloadNode {
   body: string;
 }
 
-/** A reference in a stored event row: where the value was, its key, and its text's length. */
-type PayloadRef = [path: string[], key: string, length: number];
+/**
+ * A reference in a stored event row: where the value was, the key and length of its stored
+ * text, and the last character of its JSON text, which is not stored: `"abc` is a prefix of
+ * `"abcdef` where `"abc"` is not (the same for `]` of a growing array).
+ */
+type PayloadRef = [path: string[], key: string, length: number, last: string];
 
 /** The property under which an encoded row lists its references; events never have it. */
 const REFS = '$payloads';
@@ -70,7 +75,9 @@ interface Hint {
 /** A large value of one event, planned before the probe and finished after it. */
 interface PendingValue {
   path: string[];
+  /** The value's JSON text without its last character (`last`). */
   text: string;
+  last: string;
   key: Buffer;
   /** Set when the nodes are known without a probe (a hint matched). */
   nodes?: PayloadNode[];
@@ -124,7 +131,7 @@ export class PayloadCodec {
       const text = JSON.stringify(value);
       if (text.length < this.threshold) continue;
       if (typeof value === 'object' && !Array.isArray(value)) this.collect(value as Record<string, unknown>, [...path, name], out, false);
-      else out.push({ path: [...path, name], text, key: EMPTY_KEY });
+      else out.push({ path: [...path, name], text: text.slice(0, -1), last: text.slice(-1), key: EMPTY_KEY });
     }
   }
 
@@ -170,7 +177,7 @@ export class PayloadCodec {
       let parent = copy;
       for (const name of v.path.slice(0, -1)) parent = parent[name] = { ...(parent[name] as Record<string, unknown>) };
       parent[v.path[v.path.length - 1]] = null;
-      refs.push([v.path, v.key.toString('hex'), v.text.length]);
+      refs.push([v.path, v.key.toString('hex'), v.text.length, v.last]);
     }
     copy[REFS] = refs as unknown as never;
     return JSON.stringify(copy);
@@ -273,7 +280,7 @@ function coldNodes(v: PendingValue, existing: ReadonlySet<string>): PayloadNode[
 function resolveRow(row: Record<string, unknown>, nodes: Map<string, PayloadNode>, texts: Map<string, string>, where: { instanceId: string; executionId: number }): void {
   const refs = row[REFS] as PayloadRef[];
   delete row[REFS];
-  for (const [path, key, length] of refs) {
+  for (const [path, key, length, last] of refs) {
     const fail = (problem: string) => new PayloadIntegrityError({ ...where, eventId: row.eventId as number, kind: String(row.kind), path: path.join('.'), key }, problem);
     const text = spell(key, nodes, texts, fail);
     if (text.length !== length || createHash('sha256').update(text).digest('hex') !== key) {
@@ -281,7 +288,7 @@ function resolveRow(row: Record<string, unknown>, nodes: Map<string, PayloadNode
     }
     let parent = row;
     for (const name of path.slice(0, -1)) parent = parent[name] as Record<string, unknown>;
-    parent[path[path.length - 1]] = JSON.parse(text);
+    parent[path[path.length - 1]] = JSON.parse(text + last);
   }
 }
 
