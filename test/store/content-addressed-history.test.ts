@@ -181,14 +181,14 @@ for (const t of targets) {
       expect(rowBytes).toBeLessThan(100 * 1000);
       const read = await store.readHistory('agent');
       expect(read).toHaveLength(201);
-      expect((read[199] as { prompt: { prompt: string } }).prompt.prompt).toBe(transcript.slice(0, transcript.length - 2048));
+      expect((read[199] as unknown as { prompt: { prompt: string } }).prompt.prompt).toBe(transcript.slice(0, transcript.length - 2048));
 
       // A second store object (another process, no hints) finds the stored prefix by content.
       const cold = await again();
       const before = await payloadBytes(sql, payloads);
       await turn(cold, 'agent', llmPair(202, transcript, 'last'));
       expect((await payloadBytes(sql, payloads)) - before).toBeLessThan(2048 + 8 * 1024);
-      expect(((await cold.readHistory('agent'))[201] as { prompt: { prompt: string } }).prompt.prompt).toBe(transcript);
+      expect(((await cold.readHistory('agent'))[201] as unknown as { prompt: { prompt: string } }).prompt.prompt).toBe(transcript);
     });
 
     it('a changed payload row fails the read with a typed error naming the instance, event and value', async () => {
