@@ -16,8 +16,8 @@
  * - by content: at content-defined chunk boundaries (`content-chunker.ts`, ~1 KB apart) the
  *   codec also writes a node, and a writer without a hint (another process, a restart) looks
  *   up the boundary prefixes of its text and stores only from the last one that exists.
- * Objects over the threshold are split per property (so `raw.text` and `result` that hold the
- * same answer share one node); arrays and strings are kept whole as JSON text.
+ * Plain objects are walked property by property (so `raw.text` and `result` that hold the same
+ * answer share one node); strings and arrays are kept whole as JSON text.
  *
  * Nodes are never deleted: the stores have no purge of instances, so no reference counting
  * is needed. A purge would have to sweep nodes no event row reaches.
@@ -123,15 +123,19 @@ export class PayloadCodec {
     };
   }
 
-  /** Finds the values of `obj` (recursively into plain objects) whose JSON text reaches the threshold. */
+  /** Finds the strings and arrays in `obj` (recursively into plain objects) whose JSON text reaches the threshold. */
   private collect(obj: Record<string, unknown>, path: string[], out: PendingValue[], top: boolean): void {
     for (const [name, value] of Object.entries(obj)) {
       if (top && (name === 'kind' || name === 'eventId')) continue;
       if (value === null || typeof value === 'boolean' || typeof value === 'number' || value === undefined) continue;
+      // Plain objects are walked, not measured: each large text is serialised once.
+      if (typeof value === 'object' && !Array.isArray(value)) {
+        this.collect(value as Record<string, unknown>, [...path, name], out, false);
+        continue;
+      }
       const text = JSON.stringify(value);
       if (text.length < this.threshold) continue;
-      if (typeof value === 'object' && !Array.isArray(value)) this.collect(value as Record<string, unknown>, [...path, name], out, false);
-      else out.push({ path: [...path, name], text: text.slice(0, -1), last: text.slice(-1), key: EMPTY_KEY });
+      out.push({ path: [...path, name], text: text.slice(0, -1), last: text.slice(-1), key: EMPTY_KEY });
     }
   }
 

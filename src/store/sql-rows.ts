@@ -3,7 +3,6 @@
  * columns under the same column names, so a row reads back the same way from either.
  * PostgreSQL returns bigint columns as strings: every number goes through `Number()`.
  */
-import type { HistoryEvent } from '../runtime/history.js';
 import type { OrchestratorMessage, WorkItem } from '../runtime/messages.js';
 import type { InstanceInfo, InstanceStatus, InstanceUpdate, LockedWorkItem, QueuedMessage } from './store.js';
 
@@ -53,9 +52,4 @@ export function queuedMessageFromRow(id: unknown, message: string, attempt: unkn
 /** A locked `work_queue` row; `attempt` already counts this lock. */
 export function lockedWorkItemFromRow(id: unknown, lockToken: string, item: string, attempt: unknown): LockedWorkItem {
   return { id: String(id), lockToken, item: JSON.parse(item) as WorkItem, attempt: Number(attempt) };
-}
-
-/** `history` rows, already ordered by event id. */
-export function eventsFromRows(rows: Row[]): HistoryEvent[] {
-  return rows.map((r) => JSON.parse(r.event) as HistoryEvent);
 }

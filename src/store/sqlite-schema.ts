@@ -76,11 +76,12 @@ export const SQLITE_MIGRATIONS: Record<number, string> = {
   // Large event values stored once by content hash (payload-codec.ts); the size of each
   // instance's current execution, for the history-size warning. Old rows stay readable as they are.
   3: `
+    -- A rowid table: bodies of a few KB stay on their leaf page instead of overflow pages.
     CREATE TABLE payloads (
       key BLOB PRIMARY KEY,
       prev BLOB,
       body TEXT NOT NULL
-    ) WITHOUT ROWID;
+    );
     ALTER TABLE instances ADD COLUMN history_bytes INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE instances ADD COLUMN history_execution INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE instances ADD COLUMN history_warned INTEGER NOT NULL DEFAULT 0;

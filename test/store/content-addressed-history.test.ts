@@ -98,11 +98,13 @@ let n = 0;
 /** Deterministic text that does not repeat: words from a small PRNG. */
 function prose(chars: number, seed: number): string {
   const words = ['tool', 'result', 'the', 'disk', 'is', 'full', 'retry', 'plan', 'node', 'cpu', 'memory', 'agent', 'ok', 'error', 'step'];
-  let x = seed * 2654435761 + 1;
+  let x = (Math.imul(seed + 1, 2654435761) ^ 0x5bd1e995) | 0 || 1;
   let out = '';
   while (out.length < chars) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    out += `${words[x % words.length]}${x % 7} `;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out += `${words[(x >>> 0) % words.length]}${(x >>> 8) % 7} `;
   }
   return out.slice(0, chars);
 }
