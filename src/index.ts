@@ -69,7 +69,7 @@ export type {
   LockedWorkItem,
   ListInstancesOptions,
 } from './store/store.js';
-export { StoreError, LockLostError, InstanceAlreadyExistsError, StoreFormatError } from './store/errors.js';
+export { StoreError, LockLostError, InstanceAlreadyExistsError, StoreFormatError, PayloadIntegrityError, type PayloadLocation } from './store/errors.js';
 export { MemoryStore } from './store/memory-store.js';
 export { SqliteStore } from './store/sqlite-store.js';
 export type { SqliteStoreOptions } from './store/sqlite-store.js';
