@@ -5,7 +5,7 @@ import { poisonDetails } from './poison.js';
 import type { Telemetry } from './telemetry.js';
 import type { ErrorDetails } from './history.js';
 import { checkedJson } from './json-value.js';
-import { runLeasedWorkItem, type LeasedItem, type LeasedWorkOptions } from './leased-work-item.js';
+import { runLeasedWorkItem, type LeasedItem, type LeasedWorkOptions, type StopSignal } from './leased-work-item.js';
 import type { ActivityWorkItem, OrchestratorMessage } from './messages.js';
 import type { ActivityRegistry } from './registry.js';
 
@@ -40,14 +40,13 @@ export async function runActivityItem(locked: LeasedItem, opts: ActivityWorkerOp
   await runLeasedWorkItem(
     locked,
     opts,
-    async (signal, fence): Promise<OrchestratorMessage> => {
+    async (stop, fence): Promise<OrchestratorMessage> => {
       if (refusal) return { kind: 'ActivityFailed', ...base, error: refusal };
       await fence(); // never start an activity whose lease another worker may hold now
       try {
         const registered = opts.activities.resolve(item.name);
-        const attributes = { 'duroxide.instance_id': item.instanceId, 'duroxide.orchestration.name': item.orchestrationName, 'duroxide.activity.name': item.name, 'duroxide.activity.attempt': locked.attempt };
-        const run = async () => registered.fn(activityContext(item, locked.attempt, signal, opts), item.input);
-        const result = await (opts.telemetry ? opts.telemetry.inSpan(item.instanceId, `activity ${item.name}`, attributes, run) : run());
+        const run = async () => registered.fn(activityContext(item, locked.attempt, stop, opts), item.input);
+        const result = await (opts.telemetry?.tracing ? opts.telemetry.inSpan(item.instanceId, `activity ${item.name}`, activityAttributes(item, locked.attempt), run) : run());
         const json = checkedJson(result, `Result of activity "${item.name}"`, opts.maxPayloadBytes);
         return { kind: 'ActivityCompleted', ...base, result: json };
       } catch (err) {
@@ -58,6 +57,10 @@ export async function runActivityItem(locked: LeasedItem, opts: ActivityWorkerOp
   );
 }
 
+function activityAttributes(item: ActivityWorkItem, attempt: number) {
+  return { 'duroxide.instance_id': item.instanceId, 'duroxide.orchestration.name': item.orchestrationName, 'duroxide.activity.name': item.name, 'duroxide.activity.attempt': attempt };
+}
+
 /** Failures that no retry can fix: the activity fails at once. */
 function isPermanent(err: unknown): boolean {
   return err instanceof UnknownActivityError || err instanceof NonJsonValueError || err instanceof PayloadTooLargeError;
@@ -66,7 +69,7 @@ function isPermanent(err: unknown): boolean {
 function activityContext(
   item: ActivityWorkItem,
   attempt: number,
-  signal: AbortSignal,
+  stop: StopSignal,
   opts: ActivityWorkerOptions,
 ): ActivityContext {
   return {
@@ -75,8 +78,10 @@ function activityContext(
     orchestrationName: item.orchestrationName,
     activityName: item.name,
     attempt,
-    signal,
-    isCancelled: () => signal.aborted,
+    get signal() {
+      return stop.signal;
+    },
+    isCancelled: () => stop.aborted,
     trace: (level, message, fields) => opts.onTrace?.(item.instanceId, level, message, { activity: item.name, ...fields }),
   };
 }

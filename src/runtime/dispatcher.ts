@@ -23,6 +23,8 @@ export class Dispatcher<T> {
   /** A notice that arrived while no one slept: the next sleep returns at once. */
   private wokenEarly = false;
   private loop: Promise<void> | null = null;
+  /** Resolves the fetch loop's wait for a free slot (one waiter: the loop). */
+  private slotFreed: (() => void) | null = null;
 
   constructor(private readonly opts: DispatcherOptions<T>) {}
 
@@ -58,7 +60,8 @@ export class Dispatcher<T> {
     let idleMs = firstIdleMs;
     while (this.running) {
       if (this.inFlight.size >= this.opts.concurrency) {
-        await Promise.race(this.inFlight);
+        // Not Promise.race(inFlight): that adds a reaction to every handler on each wait.
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
       let item: T | null = null;
@@ -81,7 +84,12 @@ export class Dispatcher<T> {
       const p: Promise<void> = this.opts
         .handle(item)
         .catch((err) => this.opts.onError(`${this.opts.name} handler`, err))
-        .finally(() => this.inFlight.delete(p));
+        .finally(() => {
+          this.inFlight.delete(p);
+          const freed = this.slotFreed;
+          this.slotFreed = null;
+          freed?.();
+        });
       this.inFlight.add(p);
     }
   }

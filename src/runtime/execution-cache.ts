@@ -9,6 +9,7 @@
  */
 import type { HistoryEvent } from './history.js';
 import type { Replayer } from './replay-engine.js';
+import { jsonLength } from './json-value.js';
 
 export interface ExecutionCacheLimits {
   maxEntries: number;
@@ -113,6 +114,6 @@ function measure(replayer: Replayer): Entry {
   measuredOf.delete(replayer);
   let bytes = prior.bytes;
   const h = replayer.history;
-  for (let i = prior.measured; i < h.length; i++) bytes += JSON.stringify(h[i]).length;
+  for (let i = prior.measured; i < h.length; i++) bytes += jsonLength(h[i]);
   return { replayer, measured: h.length, bytes };
 }

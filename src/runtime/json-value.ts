@@ -1,5 +1,5 @@
 /** Checks and hashes for the JSON values that go into history. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { NonJsonValueError, PayloadTooLargeError } from './errors.js';
 import type { Json } from './history.js';
 import { canonicalJson } from '../llm/canonical-json.js';
@@ -102,5 +102,54 @@ function formatBytes(n: number): string {
 
 /** A short, stable hash of a JSON value (first 16 hex chars of sha256). */
 export function jsonHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+  return hash('sha256', canonicalJson(value), 'hex').slice(0, 16);
+}
+
+/**
+ * A deep copy of a value already known to be plain JSON (history events, messages): several
+ * times faster than structuredClone for the small objects a store copies on every call.
+ * `undefined` fields are dropped, as a JSON round trip would.
+ */
+export function cloneJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = cloneJson(v);
+  }
+  return out as T;
+}
+
+/**
+ * About the length of `JSON.stringify(value)` (exact for ASCII without escapes), without
+ * building the string: the execution cache charges every event it holds.
+ */
+export function jsonLength(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return value.length + 2;
+    case 'number':
+    case 'boolean':
+      return String(value).length;
+    case 'object': {
+      if (value === null) return 4;
+      if (Array.isArray(value)) {
+        let n = 2 + Math.max(0, value.length - 1);
+        for (const v of value) n += v === undefined ? 4 : jsonLength(v);
+        return n;
+      }
+      let n = 2;
+      let fields = 0;
+      for (const key in value) {
+        const v = (value as Record<string, unknown>)[key];
+        if (v === undefined) continue;
+        n += key.length + 3 + jsonLength(v);
+        fields++;
+      }
+      return n + Math.max(0, fields - 1);
+    }
+    default:
+      return 0;
+  }
 }

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { LockLostError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import { TERMINAL_STATUSES } from '../store/store.js';
+import type { ClockedLease, LeaseClock } from './lease-clock.js';
 
 export interface LeaseKeeperOptions {
   store: Store;
@@ -20,32 +21,70 @@ export interface LeaseKeeperOptions {
   lockedAt: number;
   /** How often to look for cancellation of the instance. */
   cancelCheckMs: number;
-  shutdownSignal: AbortSignal;
+  /** The runtime's clock: renewals, cancellation checks and shutdown. */
+  leases: LeaseClock;
 }
 
-export class LeaseKeeper {
-  readonly controller = new AbortController();
+/** How often a lease renews: a third of the lock, and often enough to notice a deleted item (a race loser) within cancelCheckMs. */
+export function renewEveryMs(lockMs: number, cancelCheckMs: number): number {
+  return Math.max(10, Math.min(Math.floor(lockMs / 3), cancelCheckMs));
+}
+
+export class LeaseKeeper implements ClockedLease {
   lost = false;
   /** When the last request that took or renewed the lock was sent: it runs at least lockMs from then. */
   private heldSince: number;
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly onShutdown = () => this.controller.abort(new Error('runtime shutting down'));
+  private lastRenewAt: number;
+  private lastCheckAt: number;
+  private readonly renewEvery: number;
+  private renewing = false;
+  private checking = false;
+  /** Made on first use: most work never looks at its signal. */
+  private controller: AbortController | null = null;
+  private abortReason: unknown = undefined;
+  private abortedEarly = false;
 
   constructor(private readonly opts: LeaseKeeperOptions) {
     this.heldSince = opts.lockedAt;
-    // One renewal cadence serves both: keeping the lease, and noticing a deleted item (a race loser) within cancelCheckMs.
-    const renew = setInterval(() => void this.renew().catch(() => {}), Math.max(10, Math.min(Math.floor(opts.lockMs / 3), opts.cancelCheckMs)));
-    const check = setInterval(() => void this.checkCancelled(), opts.cancelCheckMs);
-    renew.unref();
-    check.unref();
-    this.timers.push(renew, check);
-    if (opts.shutdownSignal.aborted) this.onShutdown();
-    else opts.shutdownSignal.addEventListener('abort', this.onShutdown, { once: true });
+    this.lastRenewAt = this.lastCheckAt = performance.now();
+    this.renewEvery = renewEveryMs(opts.lockMs, opts.cancelCheckMs);
+    opts.leases.add(this);
+  }
+
+  /** Aborts when the work should stop (lease lost, instance ended, runtime shutting down). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortedEarly) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.abortedEarly || (this.controller?.signal.aborted ?? false);
   }
 
   stop(): void {
-    for (const t of this.timers) clearInterval(t);
-    this.opts.shutdownSignal.removeEventListener('abort', this.onShutdown);
+    this.opts.leases.remove(this);
+  }
+
+  tick(now: number): void {
+    if (!this.renewing && now - this.lastRenewAt >= this.renewEvery) {
+      this.lastRenewAt = now;
+      this.renewing = true;
+      void this.renew()
+        .catch(() => {})
+        .finally(() => (this.renewing = false));
+    }
+    if (!this.checking && now - this.lastCheckAt >= this.opts.cancelCheckMs) {
+      this.lastCheckAt = now;
+      this.checking = true;
+      void this.checkCancelled().finally(() => (this.checking = false));
+    }
+  }
+
+  shutdown(): void {
+    this.abort(new Error('runtime shutting down'));
   }
 
   /**
@@ -57,6 +96,15 @@ export class LeaseKeeper {
     if (performance.now() - this.heldSince < this.opts.lockMs / 2) return;
     await this.renew();
     if (this.lost) throw this.lostError();
+  }
+
+  private abort(reason: unknown): void {
+    if (this.aborted) return;
+    if (this.controller) this.controller.abort(reason);
+    else {
+      this.abortedEarly = true;
+      this.abortReason = reason;
+    }
   }
 
   private lostError(): LockLostError {
@@ -73,7 +121,7 @@ export class LeaseKeeper {
       // A transient store error is not a lost lease, unless we can no longer prove we hold it.
       if (err instanceof LockLostError || performance.now() - this.heldSince >= this.opts.lockMs) {
         this.lost = true;
-        this.controller.abort(err);
+        this.abort(err);
       }
     }
   }
@@ -82,9 +130,7 @@ export class LeaseKeeper {
     if (this.lost) return;
     try {
       const info = await this.opts.store.getInstance(this.opts.instanceId);
-      if (info && TERMINAL_STATUSES.has(info.status)) {
-        this.controller.abort(new Error(`instance ${this.opts.instanceId} is ${info.status}`));
-      }
+      if (info && TERMINAL_STATUSES.has(info.status)) this.abort(new Error(`instance ${this.opts.instanceId} is ${info.status}`));
     } catch {
       // A failed read is not a cancellation; the next check tries again.
     }

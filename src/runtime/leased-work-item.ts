@@ -5,6 +5,7 @@
  */
 import { killPoint, type KillPoint } from './kill-hook.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import type { LeaseClock } from './lease-clock.js';
 import type { OrchestratorMessage } from './messages.js';
 import { LockLostError } from '../store/errors.js';
 import type { KnownHistory, LockedWorkItem, OrchestrationItem, Store } from '../store/store.js';
@@ -13,9 +14,16 @@ export interface LeasedWorkOptions {
   store: Store;
   lockMs: number;
   cancelCheckMs: number;
-  shutdownSignal: AbortSignal;
+  /** The runtime's lease clock (renewals, cancellation checks, shutdown). */
+  leases: LeaseClock;
   /** Fetch-on-ack: claim the completion's instance in the same round trip and run its turn. */
   claimTurn?: { knownHistory: KnownHistory; run: (item: OrchestrationItem) => void };
+}
+
+/** Tells running work to stop; the AbortSignal is made only when asked for. */
+export interface StopSignal {
+  readonly signal: AbortSignal;
+  readonly aborted: boolean;
 }
 
 /** A locked work item and when the request that locked it was sent (`performance.now()`). */
@@ -27,17 +35,18 @@ export async function runLeasedWorkItem(
   locked: LeasedItem,
   opts: LeasedWorkOptions,
   /**
-   * Runs the work and returns its completion message; it reports its own failures. `fence`
+   * Runs the work and returns its completion message; it reports its own failures. `stop`
+   * tells it when to give up;
    * throws LockLostError when the lease is gone: call it right before each side effect.
    */
-  execute: (signal: AbortSignal, fence: () => Promise<void>) => Promise<OrchestratorMessage>,
+  execute: (stop: StopSignal, fence: () => Promise<void>) => Promise<OrchestratorMessage>,
   points: { beforeRun: KillPoint; afterRun?: KillPoint; beforeAck: KillPoint; afterAck: KillPoint },
 ): Promise<void> {
   const lease = new LeaseKeeper({ ...opts, lockToken: locked.lockToken, instanceId: locked.item.instanceId, lockedAt: locked.lockedAt });
   let completion: OrchestratorMessage;
   try {
     killPoint(points.beforeRun);
-    completion = await execute(lease.controller.signal, () => lease.confirm());
+    completion = await execute(lease, () => lease.confirm());
   } catch (err) {
     if (err instanceof LockLostError) return; // fenced: another worker owns the item now
     throw err;

@@ -49,14 +49,14 @@ export async function runLlmItem(locked: LeasedItem, opts: LlmWorkerOptions): Pr
   await runLeasedWorkItem(
     locked,
     opts,
-    async (signal, fence): Promise<OrchestratorMessage> => {
+    async (stop, fence): Promise<OrchestratorMessage> => {
       const poison = poisonDetails(`The LLM call ctx.${item.operation}()`, locked.attempt, opts.maxAttempts);
       if (poison) return { kind: 'LlmFailed', ...base, error: poison };
       await fence(); // never bill a call whose lease another worker may hold now
       try {
         const provider = opts.providers.get(item.provider);
         if (!provider) throw new LlmProviderNotConfiguredError(item.provider, [...opts.providers.keys()]);
-        const request = { ...(item.request as unknown as LlmRequest), signal, beforeAttempt: fence };
+        const request = { ...(item.request as unknown as LlmRequest), signal: stop.signal, beforeAttempt: fence };
         const response = await (opts.telemetry
           ? opts.telemetry.inSpan(item.instanceId, `chat ${request.model ?? provider.model}`, genAiRequest(item, provider, request), async (span) => {
               const r = await provider.complete(request);

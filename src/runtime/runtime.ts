@@ -5,7 +5,9 @@
 import { ActivityRegistry, DEFAULT_VERSION, OrchestrationRegistry } from './registry.js';
 import type { ActivityDefinition } from '../tools/activity-definition.js';
 import type { ActivityFn, OrchestrationFn, TraceLevel } from './context-api.js';
-import { runActivityItem } from './activity-worker.js';
+import { runActivityItem, type ActivityWorkerOptions } from './activity-worker.js';
+import { LeaseClock } from './lease-clock.js';
+import { renewEveryMs } from './lease-keeper.js';
 import { runLlmItem } from './llm-worker.js';
 import type { LlmProvider } from '../llm/provider.js';
 import { Client } from './client.js';
@@ -250,21 +252,23 @@ export class Runtime {
     const claimTurn = this.store.ackWorkItemAndLockInstance
       ? { claimTurn: { knownHistory: this.knownHistory, run: (turn: OrchestrationItem) => this.runDirect(this.runTurn(turns, turn)) } }
       : {};
-    const leased = { store: this.store, lockMs: this.opts.lockMs, cancelCheckMs: this.opts.cancelCheckMs, shutdownSignal: this.shutdown$.signal, telemetry: this.telemetry, ...claimTurn };
-    this.activityWork = (item: LeasedItem) =>
-      runActivityItem(item, {
-        ...leased,
-        activities: this.activities,
-        maxPayloadBytes: this.opts.maxPayloadBytes,
-        maxAttempts: this.opts.maxAttempts,
-        onUnknownActivity: (w, error) =>
-          this.unknownWork.delayFor(`activity "${w.name}" of instance ${w.instanceId} (event #${w.eventId})`, error.message, {
-            instanceId: w.instanceId,
-            activity: w.name,
-          }) ?? { ...toErrorDetails(error, false), message: error.message + this.unknownWork.timedOut() },
-        onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
-        onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
-      });
+    // Half the renewal period: a lease is renewed at most half a period after it is due.
+    const leases = new LeaseClock(renewEveryMs(this.opts.lockMs, this.opts.cancelCheckMs) / 2, this.shutdown$.signal);
+    const leased = { store: this.store, lockMs: this.opts.lockMs, cancelCheckMs: this.opts.cancelCheckMs, leases, telemetry: this.telemetry, ...claimTurn };
+    const activityOptions: ActivityWorkerOptions = {
+      ...leased,
+      activities: this.activities,
+      maxPayloadBytes: this.opts.maxPayloadBytes,
+      maxAttempts: this.opts.maxAttempts,
+      onUnknownActivity: (w, error) =>
+        this.unknownWork.delayFor(`activity "${w.name}" of instance ${w.instanceId} (event #${w.eventId})`, error.message, {
+          instanceId: w.instanceId,
+          activity: w.name,
+        }) ?? { ...toErrorDetails(error, false), message: error.message + this.unknownWork.timedOut() },
+      onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
+      onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
+    };
+    this.activityWork = (item: LeasedItem) => runActivityItem(item, activityOptions);
     this.workers = {
       orchestrator: this.dispatcher<OrchestrationItem>('orchestrator', this.opts.orchestrationConcurrency, {
         fetch: () => this.store.fetchOrchestrationItem(this.opts.lockMs, { knownHistory: this.knownHistory }),
@@ -341,6 +345,7 @@ export class Runtime {
   private readonly knownHistory = (instanceId: string) => this.cache?.known(instanceId);
 
   private runTurn(turns: TurnProcessor, item: OrchestrationItem): Promise<void> {
+    if (!this.telemetry.tracing) return this.runTurnNow(turns, item);
     const attributes = { 'duroxide.instance_id': item.instanceId, 'duroxide.orchestration.name': item.instance?.name, 'duroxide.turn.attempt': item.attempt, 'duroxide.turn.messages': item.messages.length };
     return this.telemetry.inSpan(item.instanceId, `orchestration turn ${item.instance?.name ?? ''}`.trim(), attributes, () => this.runTurnNow(turns, item));
   }
@@ -359,7 +364,7 @@ export class Runtime {
       await this.store.abandonOrchestrationItem(item.lockToken, { delayMs: result.abandon.delayMs, countAttempt: false }).catch(() => {});
       return;
     }
-    this.unknownWork.forget(`instance ${item.instanceId}`);
+    if (this.unknownWork.tracking) this.unknownWork.forget(`instance ${item.instanceId}`);
     killPoint('before-turn-ack');
     let taken: LeasedItem[] = [];
     try {

@@ -51,10 +51,19 @@ export class Telemetry {
     return this.api !== null;
   }
 
+  /** Whether spans are being made now (the API is installed and an SDK registered). */
+  get tracing(): boolean {
+    return this.api !== null && sdkRegistered(this.api);
+  }
+
   /** Runs `fn` inside a span of the instance's trace; the span ends (with an error status if it threw) when `fn` settles. */
-  async inSpan<T>(instanceId: string, name: string, attributes: Attributes, fn: (span: Span | null) => Promise<T>): Promise<T> {
+  inSpan<T>(instanceId: string, name: string, attributes: Attributes, fn: (span: Span | null) => Promise<T>): Promise<T> {
     const api = this.api;
     if (!api || !sdkRegistered(api)) return fn(null);
+    return this.spanned(api, instanceId, name, attributes, fn);
+  }
+
+  private async spanned<T>(api: OtelApi, instanceId: string, name: string, attributes: Attributes, fn: (span: Span | null) => Promise<T>): Promise<T> {
     const span = api.trace.getTracer(TRACER).startSpan(name, { attributes: clean(attributes), kind: api.SpanKind.INTERNAL }, this.parent(api, instanceId));
     try {
       const result = await fn(span);

@@ -37,6 +37,11 @@ export class UnknownWorkTracker {
     return Math.max(1, Math.min(250 * 2 ** (entry.abandons - 1), 5_000, left));
   }
 
+  /** Whether any work is waiting for another runtime now (most of the time none is). */
+  get tracking(): boolean {
+    return this.waiting.size > 0;
+  }
+
   /** The work ran (or another runtime took it): its wait starts afresh next time. */
   forget(key: string): void {
     this.waiting.delete(key);

@@ -11,6 +11,7 @@ import { addLlmUsage } from './llm-usage.js';
 import { callerHoldsHistory, orchestrationItem } from './orchestration-item.js';
 import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LlmUsageSummary, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
+import { cloneJson } from '../runtime/json-value.js';
 
 interface QueuedOrchestratorMessage {
   id: number;
@@ -35,16 +36,30 @@ interface InstanceLock {
   messageIds: number[];
 }
 
-const clone = <T>(v: T): T => structuredClone(v);
+/** Stored values are plain JSON (checked by the runtime): copied in and out so callers never share them. */
+const clone = cloneJson;
+
+/** One execution's events and their ids (checked on every append). */
+interface ExecutionHistory {
+  events: HistoryEvent[];
+  ids: Set<number>;
+}
 
 export class MemoryStore implements Store {
   private nextId = 1;
   private readonly instances = new Map<string, InstanceInfo>();
   /** instanceId -> executionId -> events */
-  private readonly histories = new Map<string, Map<number, HistoryEvent[]>>();
-  private readonly orchestratorQueue: QueuedOrchestratorMessage[] = [];
-  private readonly workQueue: QueuedWorkItem[] = [];
+  private readonly histories = new Map<string, Map<number, ExecutionHistory>>();
+  /**
+   * Orchestrator messages by instance, each list in arrival order; instances in the order their
+   * oldest waiting message arrived. Only instances with messages have an entry.
+   */
+  private readonly messagesByInstance = new Map<string, QueuedOrchestratorMessage[]>();
   private readonly instanceLocks = new Map<string, InstanceLock>();
+  private readonly instanceOfLock = new Map<string, string>();
+  /** Unleased work per queue, by id (ascending); leased work by lock token. */
+  private readonly availableWork: Record<WorkQueueName, QueuedWorkItem[]> = { activity: [], llm: [] };
+  private readonly leasedWork = new Map<string, QueuedWorkItem>();
   private readonly listeners = new WorkListeners();
   private readonly rateWindows = new Map<string, { atMs: number; cost: number }[]>();
   private readonly diagrams = new Map<string, DiagramRecord>();
@@ -83,43 +98,61 @@ export class MemoryStore implements Store {
 
   async fetchOrchestrationItem(lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null> {
     const now = Date.now();
-    for (const m of this.orchestratorQueue) {
-      if (m.visibleAtMs > now) continue;
-      const instanceId = m.message.instanceId;
+    for (const [instanceId, queued] of this.messagesByInstance) {
+      if (!queued.some((q) => q.visibleAtMs <= now)) continue;
       const lock = this.instanceLocks.get(instanceId);
       if (lock && lock.lockedUntilMs > now) continue;
-      if (lock) this.releaseInstanceLock(instanceId); // expired: its messages are free again
-      const token = randomUUID();
-      const messages = this.orchestratorQueue.filter((q) => q.message.instanceId === instanceId && q.visibleAtMs <= now);
-      for (const q of messages) {
-        q.attempt++;
-        q.lockToken = token;
-      }
-      this.instanceLocks.set(instanceId, { token, lockedUntilMs: now + lockMs, messageIds: messages.map((q) => q.id) });
-      const instance = this.instances.get(instanceId) ?? null;
-      const executionId = instance?.executionId ?? 0;
-      const events = this.histories.get(instanceId)?.get(executionId) ?? [];
-      const omit = callerHoldsHistory(opts?.knownHistory, instanceId, executionId, () => events.at(-1)?.eventId);
-      const queued = messages.map((q) => ({ id: String(q.id), message: clone(q.message), attempt: q.attempt }));
-      return orchestrationItem(instanceId, token, queued, instance ? clone(instance) : null, omit ? 'omitted' : clone(events));
+      return this.lockInstance(instanceId, lockMs, now, opts);
     }
     return null;
   }
 
+  /** Locks an unlocked instance with visible messages and assembles its orchestration item. */
+  private lockInstance(instanceId: string, lockMs: number, now: number, opts?: { knownHistory?: KnownHistory }): OrchestrationItem {
+    this.releaseInstanceLock(instanceId); // an expired lock: its messages are free again
+    const token = randomUUID();
+    const messages = (this.messagesByInstance.get(instanceId) ?? []).filter((q) => q.visibleAtMs <= now);
+    for (const q of messages) {
+      q.attempt++;
+      q.lockToken = token;
+    }
+    this.instanceLocks.set(instanceId, { token, lockedUntilMs: now + lockMs, messageIds: messages.map((q) => q.id) });
+    this.instanceOfLock.set(token, instanceId);
+    const instance = this.instances.get(instanceId) ?? null;
+    const executionId = instance?.executionId ?? 0;
+    const events = this.histories.get(instanceId)?.get(executionId)?.events ?? [];
+    const omit = callerHoldsHistory(opts?.knownHistory, instanceId, executionId, () => events.at(-1)?.eventId);
+    const queued = messages.map((q) => ({ id: String(q.id), message: clone(q.message), attempt: q.attempt }));
+    return orchestrationItem(instanceId, token, queued, instance ? clone(instance) : null, omit ? 'omitted' : clone(events));
+  }
+
   async ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void> {
+    this.ackTurn(lockToken, commit, 0, 0);
+  }
+
+  async ackOrchestrationItemAndLockWork(lockToken: string, commit: TurnCommit, lockMs: number, maxWorkItems: number): Promise<LockedWorkItem[]> {
+    return this.ackTurn(lockToken, commit, maxWorkItems, lockMs);
+  }
+
+  /** Commits a turn; with `lockWork` > 0 also locks that many of its new activity items for the caller. */
+  private ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockMs: number): LockedWorkItem[] {
     const [instanceId, lock] = this.requireInstanceLock(lockToken);
-    const executions = this.histories.get(instanceId) ?? new Map<number, HistoryEvent[]>();
-    const existing = executions.get(commit.executionId) ?? [];
-    const ids = new Set(existing.map((e) => e.eventId));
+    const executions = this.histories.get(instanceId) ?? new Map<number, ExecutionHistory>();
+    const existing = executions.get(commit.executionId) ?? { events: [], ids: new Set<number>() };
+    const added = new Set<number>();
     for (const e of commit.historyDelta) {
-      if (ids.has(e.eventId)) {
+      if (existing.ids.has(e.eventId) || added.has(e.eventId)) {
         throw new StoreError(`Event id ${e.eventId} already exists in execution ${commit.executionId} of ${instanceId}; nothing was written.`);
       }
-      ids.add(e.eventId);
+      added.add(e.eventId);
     }
     // Validation done: from here on every change is applied, so the ack is all or nothing.
     const now = Date.now();
-    if (commit.historyDelta.length) executions.set(commit.executionId, [...existing, ...clone(commit.historyDelta)]);
+    for (const e of clone(commit.historyDelta)) {
+      existing.events.push(e);
+      existing.ids.add(e.eventId);
+    }
+    if (commit.historyDelta.length) executions.set(commit.executionId, existing);
     this.histories.set(instanceId, executions);
     const previous = this.instances.get(instanceId);
     this.instances.set(instanceId, {
@@ -136,20 +169,27 @@ export class MemoryStore implements Store {
       updatedAtMs: now,
     });
     const consumed = new Set(lock.messageIds);
-    this.removeWhere(this.orchestratorQueue, (q) => consumed.has(q.id));
+    this.removeMessages(instanceId, (q) => consumed.has(q.id));
     this.instanceLocks.delete(instanceId);
-    for (const w of commit.workItems) this.pushWork(w, now);
+    this.instanceOfLock.delete(lockToken);
+    const taken: LockedWorkItem[] = [];
+    for (const w of commit.workItems) {
+      const queued = this.pushWork(w, now);
+      if (w.queue === 'activity' && taken.length < lockWork) taken.push(this.leaseWork(queued, lockMs, now));
+    }
     for (const { message, visibleAtMs } of commit.orchestratorMessages) this.pushMessage(message, visibleAtMs ?? now);
     this.removeCancelled(instanceId, commit);
-    this.listeners.notifyQueuesOf(commit.workItems);
+    // Wake other workers only for work this one did not take.
+    if (commit.workItems.length > taken.length) this.listeners.notifyQueuesOf(commit.workItems);
     if (commit.orchestratorMessages.length) this.notify('orchestrator');
+    return taken;
   }
 
   async abandonOrchestrationItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
     const [instanceId, lock] = this.requireInstanceLock(lockToken);
     const visibleAtMs = Date.now() + (opts?.delayMs ?? 0);
     const ids = new Set(lock.messageIds);
-    for (const q of this.orchestratorQueue) {
+    for (const q of this.messagesByInstance.get(instanceId) ?? []) {
       if (!ids.has(q.id)) continue;
       q.visibleAtMs = Math.max(q.visibleAtMs, visibleAtMs);
       if (opts?.countAttempt === false) q.attempt = Math.max(0, q.attempt - 1);
@@ -164,29 +204,44 @@ export class MemoryStore implements Store {
 
   async fetchWorkItem(queue: WorkQueueName, lockMs: number): Promise<LockedWorkItem | null> {
     const now = Date.now();
-    const w = this.workQueue.find((q) => q.item.queue === queue && q.visibleAtMs <= now && (q.lockToken === null || q.lockedUntilMs <= now));
-    if (!w) return null;
-    w.lockToken = randomUUID();
-    w.lockedUntilMs = now + lockMs;
-    w.attempt++;
-    return { id: String(w.id), lockToken: w.lockToken, item: clone(w.item), attempt: w.attempt };
+    this.reclaimExpiredLeases(now);
+    const available = this.availableWork[queue];
+    const index = available.findIndex((q) => q.visibleAtMs <= now);
+    if (index < 0) return null;
+    const [w] = available.splice(index, 1);
+    return this.leaseWork(w, lockMs, now, false);
   }
 
   async ackWorkItem(lockToken: string, completion: OrchestratorMessage | null): Promise<void> {
-    const w = this.requireWorkLock(lockToken);
-    this.removeWhere(this.workQueue, (q) => q === w);
+    this.requireWorkLock(lockToken);
+    this.leasedWork.delete(lockToken);
     if (completion) {
       this.pushMessage(completion, Date.now());
       this.notify('orchestrator');
     }
   }
 
+  async ackWorkItemAndLockInstance(lockToken: string, completion: OrchestratorMessage, lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null> {
+    this.requireWorkLock(lockToken);
+    this.leasedWork.delete(lockToken);
+    const now = Date.now();
+    this.pushMessage(completion, now);
+    const lock = this.instanceLocks.get(completion.instanceId);
+    if (lock && lock.lockedUntilMs > now) {
+      this.notify('orchestrator');
+      return null;
+    }
+    return this.lockInstance(completion.instanceId, lockMs, now, opts);
+  }
+
   async abandonWorkItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
     const w = this.requireWorkLock(lockToken);
     if (opts?.countAttempt === false) w.attempt = Math.max(0, w.attempt - 1);
+    this.leasedWork.delete(lockToken);
     w.lockToken = null;
     w.lockedUntilMs = 0;
     w.visibleAtMs = Date.now() + (opts?.delayMs ?? 0);
+    this.makeAvailable(w);
   }
 
   async renewWorkItemLock(lockToken: string, lockMs: number): Promise<void> {
@@ -224,7 +279,7 @@ export class MemoryStore implements Store {
 
   async summarizeLlmUsage(instanceIds: string[]): Promise<Record<string, LlmUsageSummary>> {
     const out: Record<string, LlmUsageSummary> = {};
-    for (const id of instanceIds) for (const events of this.histories.get(id)?.values() ?? []) for (const e of events) addLlmUsage(out, id, e);
+    for (const id of instanceIds) for (const execution of this.histories.get(id)?.values() ?? []) for (const e of execution.events) addLlmUsage(out, id, e);
     return out;
   }
 
@@ -248,7 +303,7 @@ export class MemoryStore implements Store {
     const executions = this.histories.get(instanceId);
     if (!executions) return [];
     const id = executionId ?? this.instances.get(instanceId)?.executionId ?? Math.max(0, ...executions.keys());
-    return clone(executions.get(id) ?? []);
+    return clone(executions.get(id)?.events ?? []);
   }
 
   onWork(listener: (queue: QueueName) => void): () => void {
@@ -276,26 +331,64 @@ export class MemoryStore implements Store {
   // ----- internals -----
 
   private pushMessage(message: OrchestratorMessage, visibleAtMs: number): void {
-    this.orchestratorQueue.push({ id: this.nextId++, message: clone(message), visibleAtMs, attempt: 0, lockToken: null });
+    const queued = { id: this.nextId++, message: clone(message), visibleAtMs, attempt: 0, lockToken: null };
+    const list = this.messagesByInstance.get(message.instanceId);
+    if (list) list.push(queued);
+    else this.messagesByInstance.set(message.instanceId, [queued]);
   }
 
-  private pushWork(item: WorkItem, visibleAtMs: number): void {
-    this.workQueue.push({ id: this.nextId++, item: clone(item), visibleAtMs, attempt: 0, lockToken: null, lockedUntilMs: 0 });
+  private removeMessages(instanceId: string, predicate: (q: QueuedOrchestratorMessage) => boolean): void {
+    const list = this.messagesByInstance.get(instanceId);
+    if (!list) return;
+    this.removeWhere(list, predicate);
+    // Re-queued behind the others: an instance with messages left waits its turn again.
+    this.messagesByInstance.delete(instanceId);
+    if (list.length) this.messagesByInstance.set(instanceId, list);
+  }
+
+  private pushWork(item: WorkItem, visibleAtMs: number): QueuedWorkItem {
+    const queued = { id: this.nextId++, item: clone(item), visibleAtMs, attempt: 0, lockToken: null, lockedUntilMs: 0 };
+    this.availableWork[item.queue].push(queued);
+    return queued;
+  }
+
+  /** Leases a work item (taken off its available list already unless `fromAvailable`). */
+  private leaseWork(w: QueuedWorkItem, lockMs: number, now: number, fromAvailable = true): LockedWorkItem {
+    if (fromAvailable) this.removeWhere(this.availableWork[w.item.queue], (q) => q === w);
+    w.lockToken = randomUUID();
+    w.lockedUntilMs = now + lockMs;
+    w.attempt++;
+    this.leasedWork.set(w.lockToken, w);
+    return { id: String(w.id), lockToken: w.lockToken, item: clone(w.item), attempt: w.attempt };
+  }
+
+  /** Work whose lease ran out goes back to its queue, in id order. */
+  private reclaimExpiredLeases(now: number): void {
+    for (const [token, w] of this.leasedWork) {
+      if (w.lockedUntilMs > now) continue;
+      this.leasedWork.delete(token);
+      this.makeAvailable(w);
+    }
+  }
+
+  private makeAvailable(w: QueuedWorkItem): void {
+    const list = this.availableWork[w.item.queue];
+    let i = list.length;
+    while (i > 0 && list[i - 1].id > w.id) i--;
+    list.splice(i, 0, w);
   }
 
   private requireInstanceLock(lockToken: string): [string, InstanceLock] {
-    const now = Date.now();
-    for (const [instanceId, lock] of this.instanceLocks) {
-      if (lock.token === lockToken) {
-        if (lock.lockedUntilMs <= now) break;
-        return [instanceId, lock];
-      }
+    const instanceId = this.instanceOfLock.get(lockToken);
+    const lock = instanceId === undefined ? undefined : this.instanceLocks.get(instanceId);
+    if (instanceId === undefined || !lock || lock.token !== lockToken || lock.lockedUntilMs <= Date.now()) {
+      throw new LockLostError(lockToken, 'an orchestration item');
     }
-    throw new LockLostError(lockToken, 'an orchestration item');
+    return [instanceId, lock];
   }
 
   private requireWorkLock(lockToken: string): QueuedWorkItem {
-    const w = this.workQueue.find((q) => q.lockToken === lockToken);
+    const w = this.leasedWork.get(lockToken);
     if (!w || w.lockedUntilMs <= Date.now()) throw new LockLostError(lockToken, 'a work item');
     return w;
   }
@@ -303,8 +396,9 @@ export class MemoryStore implements Store {
   private releaseInstanceLock(instanceId: string): void {
     const lock = this.instanceLocks.get(instanceId);
     if (!lock) return;
-    for (const q of this.orchestratorQueue) if (q.lockToken === lock.token) q.lockToken = null;
+    for (const q of this.messagesByInstance.get(instanceId) ?? []) if (q.lockToken === lock.token) q.lockToken = null;
     this.instanceLocks.delete(instanceId);
+    this.instanceOfLock.delete(lock.token);
   }
 
   /** The work and timers of schedules the turn cancelled (race losers). */
@@ -312,12 +406,14 @@ export class MemoryStore implements Store {
     const work = new Set(commit.cancelledWork ?? []);
     const timers = new Set(commit.cancelledTimers ?? []);
     if (work.size) {
-      this.removeWhere(this.workQueue, (q) => q.item.instanceId === instanceId && q.item.executionId === commit.executionId && work.has(q.item.eventId));
+      const cancelled = (q: QueuedWorkItem) => q.item.instanceId === instanceId && q.item.executionId === commit.executionId && work.has(q.item.eventId);
+      for (const list of Object.values(this.availableWork)) this.removeWhere(list, cancelled);
+      for (const [token, w] of this.leasedWork) if (cancelled(w)) this.leasedWork.delete(token);
     }
     if (timers.size) {
-      this.removeWhere(this.orchestratorQueue, (q) => {
+      this.removeMessages(instanceId, (q) => {
         const m = q.message;
-        return m.instanceId === instanceId && m.kind === 'TimerFired' && m.executionId === commit.executionId && timers.has(m.sourceEventId);
+        return m.kind === 'TimerFired' && m.executionId === commit.executionId && timers.has(m.sourceEventId);
       });
     }
   }
