@@ -1,24 +1,36 @@
 /**
- * bench:plugin — the build step's cost. Generates 1,000 TypeScript modules (100 with
- * orchestrations, ~5 KB each) and builds them with Vite with and without the duroxide plugin:
- * cold (empty diagram cache, every diagram asked of a loopback model and validated) and warm,
- * interleaved with builds without the plugin, reporting medians; times extraction alone; and
- * counts LLM calls per cold and warm build. Last line: RESULT ...
+ * bench:plugin — the build step's cost. Generates TypeScript projects (10 % of the modules hold
+ * orchestrations, ~5 KB each) and builds them with Vite, interleaved, reporting medians:
+ * - 1,000 and 5,000 modules with and without the duroxide plugin (warm cache, no lowering by
+ *   the plugin, so both builds are identical apart from it): plugin_overhead_ratio(_5k);
+ * - decorator lowering: the plugin lowering TC39 decorators vs the usual way without it, a
+ *   small standard Vite plugin applying the same tool (esbuild's transform) to the same files
+ *   (those with a decorator line): lowering_overhead_ratio;
+ * - a project with `experimentalDecorators`, which Vite 8's Oxc lowers itself: the plugin (its
+ *   default options) must add nothing of its own: legacy_overhead_ratio;
+ * - cold builds of the 1,000-module project (empty diagram cache, every diagram asked of a
+ *   loopback model and validated), extraction alone, and LLM calls per cold and warm build.
+ * Last line: RESULT ...
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
-import { build } from 'vite';
+import * as esbuild from 'esbuild';
+import { build, type Plugin } from 'vite';
 import duroxide from '../plugins/vite.js';
+import { DiagramCache } from '../src/diagram/diagram-cache.js';
+import { DiagramProject } from '../src/diagram/generate-diagrams.js';
 import { extractOrchestrations } from '../src/diagram/extractor.js';
 import type { OrchestrationFlow } from '../src/diagram/flow-graph.js';
+import { irHash } from '../src/diagram/ir-hash.js';
 import { stopMermaidValidator } from '../src/diagram/mermaid-validator.js';
+import { slug } from '../src/diagram/node-label.js';
 import { renderDiagram } from '../src/diagram/render.js';
 import { OpenAIProvider } from '../src/llm/openai-provider.js';
 
-const ROOT = join(import.meta.dirname, '.tmp', 'plugin-project');
+const TMP = join(import.meta.dirname, '.tmp');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -67,24 +79,46 @@ export function total${i}(rows: Row${i}[]): number { return rows.reduce((s, r) =
 `;
 }
 
-function generateProject(): { orchestrationFiles: string[]; plainFiles: string[] } {
-  rmSync(ROOT, { recursive: true, force: true });
-  mkdirSync(join(ROOT, 'src'), { recursive: true });
-  writeFileSync(join(ROOT, 'package.json'), JSON.stringify({ name: 'bench-project', type: 'module' }));
-  writeFileSync(join(ROOT, 'src/context.ts'), 'export type OrchestrationContext = any;\nexport function orchestration(_o: object) { return (_c: unknown, _x?: unknown) => undefined; }\n');
-  writeFileSync(join(ROOT, 'src/diagrams-stub.ts'), 'export default {};\n');
+interface Project {
+  root: string;
+  modules: number;
+  orchestrationFiles: string[];
+  plainFiles: string[];
+}
+
+/** `modules` modules under bench/.tmp/<name>; `legacy` adds a tsconfig with experimentalDecorators. */
+function generateProject(name: string, modules: number, legacy = false): Project {
+  const root = join(TMP, name);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(join(root, 'src'), { recursive: true });
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'bench-project', type: 'module' }));
+  if (legacy) writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { experimentalDecorators: true } }));
+  writeFileSync(join(root, 'src/context.ts'), 'export type OrchestrationContext = any;\nexport function orchestration(_o: object) { return (_c: unknown, _x?: unknown) => undefined; }\n');
+  writeFileSync(join(root, 'src/diagrams-stub.ts'), 'export default {};\n');
   const orchestrationFiles: string[] = [];
   const plainFiles: string[] = [];
   const imports: string[] = [];
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < modules; i++) {
     const isFlow = i % 10 === 0;
-    const file = join(ROOT, 'src', `${isFlow ? 'flow' : 'mod'}${i}.ts`);
+    const file = join(root, 'src', `${isFlow ? 'flow' : 'mod'}${i}.ts`);
     writeFileSync(file, isFlow ? orchestrationModule(i) : plainModule(i));
     (isFlow ? orchestrationFiles : plainFiles).push(file);
     imports.push(`export * from './${isFlow ? 'flow' : 'mod'}${i}';`);
   }
-  writeFileSync(join(ROOT, 'src/main.ts'), `${imports.join('\n')}\nimport diagrams from '~duroxide/diagrams';\nexport const diagramCount = Object.keys(diagrams).length;\n`);
-  return { orchestrationFiles, plainFiles };
+  writeFileSync(join(root, 'src/main.ts'), `${imports.join('\n')}\nimport diagrams from '~duroxide/diagrams';\nexport const diagramCount = Object.keys(diagrams).length;\n`);
+  return { root, modules, orchestrationFiles, plainFiles };
+}
+
+/**
+ * A warm committed cache without asking the model 500 times: each entry as the loopback model
+ * would answer (it draws the IR deterministically), under the same provider and model.
+ */
+function seedDiagramCache(p: Project): void {
+  const project = new DiagramProject({ cwd: p.root, llm: 'off', outputDir: false, dtsFile: false });
+  const cache = new DiagramCache(join(p.root, '.duroxide-diagrams'));
+  for (const flow of project.collect(project.listFiles()).flows) {
+    cache.set(slug(flow.name), { name: flow.name, format: 'mermaid', irHash: irHash(flow), source: 'llm', provider: 'openai', model: 'bench-model', diagram: renderDiagram(flow, 'mermaid') });
+  }
 }
 
 /** A loopback "model" that answers with a valid diagram of the IR it is sent. */
@@ -106,36 +140,63 @@ async function fakeModel() {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, calls: () => calls, close: () => server.close() };
 }
 
-async function viteBuild(withPlugin: boolean, llm: OpenAIProvider): Promise<number> {
+/** The usual way to run TC39 decorators without our plugin: esbuild's transform on the files that have them. */
+function standardDecoratorPlugin(): Plugin {
+  return {
+    name: 'tc39-decorators',
+    enforce: 'pre',
+    transform: {
+      filter: { id: { include: [/\.[cm]?[jt]sx?$/], exclude: [/[\\/]node_modules[\\/]/] }, code: /^\s*@[A-Za-z_$]/m },
+      async handler(code, id) {
+        const out = await esbuild.transform(code, { loader: id.endsWith('x') ? 'tsx' : 'ts', target: 'es2022', sourcemap: 'external', sourcefile: id, format: 'esm' });
+        return { code: out.code, map: out.map };
+      },
+    },
+  };
+}
+
+type Variant = 'without' | 'with' | 'baseline-lowering' | 'with-lowering' | 'with-defaults';
+
+async function viteBuild(p: Project, variant: Variant, llm: OpenAIProvider): Promise<number> {
+  const ours = variant === 'with' || variant === 'with-lowering' || variant === 'with-defaults';
+  const lowering = variant === 'with-defaults' ? {} : { lowerDecorators: variant === 'with-lowering' };
   const t0 = performance.now();
   await build({
-    root: ROOT,
+    root: p.root,
     logLevel: 'silent',
     configFile: false,
-    resolve: withPlugin ? {} : { alias: { '~duroxide/diagrams': join(ROOT, 'src/diagrams-stub.ts') } },
-    plugins: withPlugin ? [duroxide({ cwd: ROOT, llm, outputDir: false, dtsFile: false, lowerDecorators: process.env.BENCH_LOWER !== '0' })] : [],
-    build: { outDir: withPlugin ? 'dist-with' : 'dist-without', minify: false, lib: { entry: join(ROOT, 'src/main.ts'), formats: ['es'], fileName: 'main' } },
+    resolve: ours ? {} : { alias: { '~duroxide/diagrams': join(p.root, 'src/diagrams-stub.ts') } },
+    plugins: [
+      ...(ours ? [duroxide({ cwd: p.root, llm, outputDir: false, dtsFile: false, ...lowering })] : []),
+      ...(variant === 'baseline-lowering' ? [standardDecoratorPlugin()] : []),
+    ],
+    build: { outDir: `dist-${variant}`, minify: false, lib: { entry: join(p.root, 'src/main.ts'), formats: ['es'], fileName: 'main' } },
   });
   return performance.now() - t0;
 }
 
-const { orchestrationFiles, plainFiles } = generateProject();
+const p1k = generateProject('plugin-project', 1000);
+const p5k = generateProject('plugin-project-5k', 5000);
+const legacy = generateProject('plugin-project-legacy', 1000, true);
+seedDiagramCache(p5k);
+seedDiagramCache(legacy);
+const { orchestrationFiles, plainFiles } = p1k;
 const model = await fakeModel();
 const llm = new OpenAIProvider({ apiKey: 'bench', baseURL: model.url, model: 'bench-model' });
 
-const withTimes: number[] = [];
-const withoutTimes: number[] = [];
 const coldTimes: number[] = [];
+const coldWithout: number[] = [];
 const coldCallsPerBuild: number[] = [];
-await viteBuild(false, llm); // warm-up of Vite itself
+await viteBuild(p1k, 'without', llm); // warm-up of Vite itself
 
-// Cold: the diagram cache (and the warm-path manifest in it) is removed before each build,
+// Cold: the diagram cache (and the warm state) is removed before each build,
 // so every orchestration is extracted, asked of the model once and validated.
 for (let r = 0; r < COLD_RUNS; r++) {
-  withoutTimes.push(await viteBuild(false, llm));
-  rmSync(join(ROOT, '.duroxide-diagrams'), { recursive: true, force: true });
+  coldWithout.push(await viteBuild(p1k, 'without', llm));
+  rmSync(join(p1k.root, '.duroxide-diagrams'), { recursive: true, force: true });
+  rmSync(join(p1k.root, 'node_modules'), { recursive: true, force: true });
   const before = model.calls();
-  coldTimes.push(await viteBuild(true, llm));
+  coldTimes.push(await viteBuild(p1k, 'with', llm));
   coldCallsPerBuild.push(model.calls() - before);
 }
 const coldCalls = Math.max(...coldCallsPerBuild);
@@ -143,13 +204,35 @@ if (coldCallsPerBuild.some((c) => c !== orchestrationFiles.length)) {
   throw new Error(`a cold build should ask once per orchestration (${orchestrationFiles.length}), asked ${coldCallsPerBuild.join(', ')}`);
 }
 
-// Warm: the cache the last cold build filled.
+// Warm: pairs interleaved round by round, so the machine's load falls on both sides alike.
+const pairs = [
+  { key: 'plugin', project: p1k, base: 'without', ours: 'with' },
+  { key: 'plugin5k', project: p5k, base: 'without', ours: 'with' },
+  { key: 'lowering', project: p1k, base: 'baseline-lowering', ours: 'with-lowering' },
+  { key: 'legacy', project: legacy, base: 'without', ours: 'with-defaults' },
+] as const;
+const times = new Map<string, { base: number[]; ours: number[] }>(pairs.map((x) => [x.key, { base: [], ours: [] }]));
+for (const x of pairs) {
+  await viteBuild(x.project, x.base, llm); // warm-up: Vite, and the first warm build fills the warm state
+  await viteBuild(x.project, x.ours, llm);
+}
 const afterCold = model.calls();
 for (let r = 0; r < RUNS; r++) {
-  withoutTimes.push(await viteBuild(false, llm));
-  withTimes.push(await viteBuild(true, llm));
+  for (const x of pairs) {
+    const t = times.get(x.key)!;
+    // Alternate which side goes first.
+    if (r % 2 === 0) {
+      t.base.push(await viteBuild(x.project, x.base, llm));
+      t.ours.push(await viteBuild(x.project, x.ours, llm));
+    } else {
+      t.ours.push(await viteBuild(x.project, x.ours, llm));
+      t.base.push(await viteBuild(x.project, x.base, llm));
+    }
+  }
 }
 const warmCalls = model.calls() - afterCold;
+const legacyOut = readFileSync(join(legacy.root, 'dist-with-defaults/main.js'), 'utf8');
+if (legacyOut.includes('__decorateClass') || !legacyOut.includes('__decorate(')) throw new Error('with experimentalDecorators the plugin should leave the lowering to Oxc');
 
 // Extraction alone, in memory.
 const flowSources = orchestrationFiles.map((f) => readFileSync(f, 'utf8'));
@@ -165,24 +248,39 @@ if (flows !== flowSources.length * 10) throw new Error(`expected one flow per or
 
 model.close();
 await stopMermaidValidator();
-const ratio = median(withTimes) / median(withoutTimes);
-const coldRatio = median(coldTimes) / median(withoutTimes);
+const ratioOf = (key: string) => median(times.get(key)!.ours) / median(times.get(key)!.base);
+const ms = (key: string, side: 'base' | 'ours') => median(times.get(key)![side]).toFixed(0);
+const ratio = ratioOf('plugin');
+const ratio5k = ratioOf('plugin5k');
+const loweringRatio = ratioOf('lowering');
+const legacyRatio = ratioOf('legacy');
+const coldRatio = median(coldTimes) / median(coldWithout);
 console.log(
-  `machine: ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, node ${process.version}; 1,000 modules (100 orchestrations, ~5 KB each); ` +
-    `${COLD_RUNS} cold and ${RUNS} warm builds interleaved with builds without the plugin; loopback model`,
+  `machine: ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, node ${process.version}; 1,000 and 5,000 modules (10 % orchestrations, ~5 KB each); ` +
+    `${COLD_RUNS} cold and ${RUNS} warm rounds, each pair interleaved; loopback model`,
 );
 console.table([
-  { measure: 'Vite build without the plugin (ms, median)', value: median(withoutTimes).toFixed(0) },
-  { measure: 'Vite build with the plugin, cold: empty cache, loopback model (ms, median)', value: median(coldTimes).toFixed(0) },
+  { measure: 'Vite build without the plugin, 1,000 modules (ms, median)', value: ms('plugin', 'base') },
+  { measure: 'with the plugin, warm cache, no lowering (ms, median)', value: ms('plugin', 'ours') },
+  { measure: 'warm overhead ratio, 1,000 modules (target <= 1.05)', value: ratio.toFixed(3) },
+  { measure: 'Vite build without the plugin, 5,000 modules (ms, median)', value: ms('plugin5k', 'base') },
+  { measure: 'with the plugin, 5,000 modules (ms, median)', value: ms('plugin5k', 'ours') },
+  { measure: 'warm overhead ratio, 5,000 modules (target <= 1.05)', value: ratio5k.toFixed(3) },
+  { measure: 'TC39 lowering by a standard esbuild plugin, no duroxide (ms, median)', value: ms('lowering', 'base') },
+  { measure: 'TC39 lowering by the duroxide plugin (ms, median)', value: ms('lowering', 'ours') },
+  { measure: 'lowering overhead ratio (target <= 1.05)', value: loweringRatio.toFixed(3) },
+  { measure: 'experimentalDecorators (Oxc lowers): without the plugin (ms, median)', value: ms('legacy', 'base') },
+  { measure: 'experimentalDecorators: with the plugin, default options (ms, median)', value: ms('legacy', 'ours') },
+  { measure: 'legacy overhead ratio (the plugin adds no lowering)', value: legacyRatio.toFixed(3) },
+  { measure: 'cold build: empty cache, loopback model (ms, median)', value: median(coldTimes).toFixed(0) },
   { measure: 'cold overhead ratio (cold / without)', value: coldRatio.toFixed(3) },
-  { measure: 'Vite build with the plugin, warm cache (ms, median)', value: median(withTimes).toFixed(0) },
-  { measure: 'warm overhead ratio (with / without), target <= 1.05', value: ratio.toFixed(3) },
   { measure: 'orchestration files extracted per second (>= 1,000)', value: extractPerS.toFixed(0) },
   { measure: 'files without orchestrations skipped per second (>= 20,000)', value: skipPerS.toFixed(0) },
   { measure: 'LLM calls per cold build (one per orchestration)', value: String(coldCalls) },
-  { measure: `LLM calls, ${RUNS} warm builds (target 0)`, value: String(warmCalls) },
+  { measure: `LLM calls, ${RUNS} warm rounds (target 0)`, value: String(warmCalls) },
 ]);
 console.log(
-  `RESULT plugin_overhead_ratio=${ratio.toFixed(3)} plugin_cold_build_ms=${median(coldTimes).toFixed(0)} plugin_cold_ratio=${coldRatio.toFixed(3)} extract_files_per_s=${extractPerS.toFixed(0)} skip_files_per_s=${skipPerS.toFixed(0)} cold_llm_calls=${coldCalls} warm_llm_calls=${warmCalls}`,
+  `RESULT plugin_overhead_ratio=${ratio.toFixed(3)} plugin_cold_build_ms=${median(coldTimes).toFixed(0)} plugin_cold_ratio=${coldRatio.toFixed(3)} extract_files_per_s=${extractPerS.toFixed(0)} skip_files_per_s=${skipPerS.toFixed(0)} cold_llm_calls=${coldCalls} warm_llm_calls=${warmCalls} ` +
+    `plugin_overhead_ratio_5k=${ratio5k.toFixed(3)} lowering_overhead_ratio=${loweringRatio.toFixed(3)} legacy_overhead_ratio=${legacyRatio.toFixed(3)}`,
 );
 process.exit(0);

@@ -2,7 +2,8 @@
  * The duroxide-llm bundler plugin (unplugin): serves `~duroxide/diagrams` and
  * `~duroxide/diagrams/<name>` (plus `virtual:` aliases where the bundler allows them), keeps
  * diagrams current in watch mode and Vite HMR, and under Vite lowers TC39 decorators in the
- * files it handles. All the work happens in src/diagram; this file maps hooks onto it.
+ * files that have them (legacy decorators are Oxc's). All the work happens in src/diagram;
+ * this file maps hooks onto it.
  */
 import { createUnplugin, type UnpluginFactory } from 'unplugin';
 import type { HmrContext } from 'vite';
@@ -10,7 +11,7 @@ import { DiagramProject } from '../src/diagram/generate-diagrams.js';
 import type { DiagramOptions } from '../src/diagram/diagram-options.js';
 import { parseDiagramId } from '../src/diagram/diagram-modules.js';
 import { DiagramModuleServer } from '../src/diagram/module-server.js';
-import { lowerDecorators, type EsbuildLoader } from '../src/diagram/lower-decorators.js';
+import { DECORATOR_LINE, lowerDecorators, type EsbuildLoader } from '../src/diagram/lower-decorators.js';
 import { mayContainOrchestration, mayDefineNames } from '../src/diagram/extractor.js';
 
 export interface DuroxidePluginOptions extends DiagramOptions {
@@ -23,6 +24,11 @@ export interface DuroxidePluginOptions extends DiagramOptions {
 type Warn = (message: string) => void;
 
 const SOURCE = /\.(m|c)?[jt]sx?$/;
+const NODE_MODULES = /[\\/]node_modules[\\/]/;
+/** Every id of a diagram module (`~duroxide/…`, `virtual:duroxide/…`, webpack's `.virtual/` path) contains this. */
+const DIAGRAM_ID = /duroxide[\\/]diagrams/;
+/** What the name check and the orchestration extractor read (see mayContainOrchestration, mayDefineNames). */
+const NAMES = 'registerOrchestration|registerActivity|raiseEvent|function\\s*\\*';
 
 export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined> = (options = {}, meta) => {
   const server = new DiagramModuleServer(new DiagramProject(options));
@@ -38,7 +44,9 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
   const reportStart = async (warn: Warn) => {
     const pending = startWarnings;
     startWarnings = null;
-    for (const w of (await pending) ?? []) warn(w);
+    const list = (await pending) ?? [];
+    // One message for all: each bundler warning costs the bundler's logger a round of work.
+    if (list.length) warn(list.length === 1 ? list[0] : `${list.length} warnings:\n${list.join('\n')}`);
   };
   const handles = (id: string) =>
     SOURCE.test(id.split('?')[0]) && !id.includes('/node_modules/') && !project.options.exclude.some((x) => id.split(/[\\/]/).includes(x));
@@ -55,44 +63,56 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
       await reportStart(bundlerWarn(this));
     },
 
-    resolveId(id) {
-      const parsed = parseDiagramId(id);
-      if (!parsed || (parsed.scheme === 'virtual' && !allowVirtualScheme)) return null;
-      return parsed.canonicalId;
-    },
-
-    loadInclude(id) {
-      return parseDiagramId(id) !== null;
-    },
-
-    async load(id) {
-      const parsed = parseDiagramId(id);
-      if (!parsed) return null;
-      await reportStart((w) => this.warn(w));
-      // A watcher that reloads this module without a new build start (webpack, Rspack): redraw first.
-      for (const w of await server.redrawIfStale()) this.warn(w);
-      const code = await server.moduleCode(parsed.slug, (m) => this.warn(m));
-      // Diagram modules depend on the orchestration files: watch mode rebuilds them on edits.
-      for (const file of server.watched) this.addWatchFile(file);
-      return code;
-    },
-
-    // Filters the bundler applies natively (Rolldown, Rollup, Vite): files that cannot hold an
-    // orchestration or a decorator never cross into JavaScript.
-    transform: {
-      filter: {
-        id: { include: [SOURCE], exclude: [/[\\/]node_modules[\\/]/] },
-        // Orchestrations, the names they use (the name check), and decorators to lower.
-        code: shouldLower ? /@[A-Za-z_$]|registerOrchestration|registerActivity|raiseEvent|function\s*\*/ : /@orchestration|@activity|registerOrchestration|registerActivity|raiseEvent|function\s*\*/,
+    // Hook filters the bundler applies natively (Vite, Rolldown, Rollup ≥ 4.40) and unplugin
+    // applies in JavaScript elsewhere: other imports never cross into JavaScript.
+    resolveId: {
+      filter: { id: DIAGRAM_ID },
+      handler(id) {
+        const parsed = parseDiagramId(id);
+        if (!parsed || (parsed.scheme === 'virtual' && !allowVirtualScheme)) return null;
+        return parsed.canonicalId;
       },
-      async handler(code, id) {
-        if (!handles(id)) return null;
+    },
+
+    load: {
+      filter: { id: DIAGRAM_ID },
+      async handler(id) {
+        const parsed = parseDiagramId(id);
+        if (!parsed) return null;
         await reportStart((w) => this.warn(w));
-        // Watch mode: redraw only when this file's content differs from what was drawn.
-        if (mayContainOrchestration(code) || mayDefineNames(code)) for (const w of await server.redrawIfChanged(id.split('?')[0], code)) this.warn(w);
-        return shouldLower ? lowerDecorators(code, id, lowering) : null;
+        // A watcher that reloads this module without a new build start (webpack, Rspack): redraw first.
+        for (const w of await server.redrawIfStale()) this.warn(w);
+        const code = await server.moduleCode(parsed.slug, (m) => this.warn(m));
+        // Diagram modules depend on the orchestration files: watch mode rebuilds them on edits.
+        for (const file of server.watched) this.addWatchFile(file);
+        return code;
       },
     },
+
+    // Vite redraws at build start and on hot updates, so it needs a transform only to lower
+    // decorators; elsewhere a watcher may transform an edited file without a new build start.
+    transform:
+      meta.framework === 'vite'
+        ? shouldLower
+          ? {
+              filter: { id: { include: [SOURCE], exclude: [NODE_MODULES] }, code: DECORATOR_LINE },
+              handler: (code, id) => (handles(id) ? lowerDecorators(code, id, { ...lowering, nativeLegacy: true }) : null),
+            }
+          : undefined
+        : {
+            filter: {
+              id: { include: [SOURCE], exclude: [NODE_MODULES] },
+              // Orchestrations, the names they use (the name check), and decorators to lower.
+              code: shouldLower ? new RegExp(`${DECORATOR_LINE.source}|${NAMES}`, 'm') : new RegExp(`@orchestration|@activity|${NAMES}`),
+            },
+            async handler(code, id) {
+              if (!handles(id)) return null;
+              await reportStart((w) => this.warn(w));
+              // Watch mode: redraw only when this file's content differs from what was drawn.
+              if (mayContainOrchestration(code) || mayDefineNames(code)) for (const w of await server.redrawIfChanged(id.split('?')[0], code)) this.warn(w);
+              return shouldLower ? lowerDecorators(code, id, lowering) : null;
+            },
+          },
 
     vite: { handleHotUpdate: (ctx) => viteHotUpdate(ctx, server, handles) },
   };

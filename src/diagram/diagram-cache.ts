@@ -6,7 +6,7 @@
  * provider and model drew it (else it is asked again). Entries no orchestration uses are pruned.
  * Writes are atomic; a corrupt entry is ignored and rebuilt.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeIfChanged } from './atomic-write.js';
 import { IR_SCHEMA_VERSION } from './flow-graph.js';
@@ -82,6 +82,26 @@ export class DiagramCache {
       removed.push(f);
     }
     return removed;
+  }
+
+  /** What the folder holds (names, sizes, mtimes): changes whenever an entry is added, edited or removed. */
+  stamp(): string {
+    let files: string[];
+    try {
+      files = readdirSync(this.dir).sort();
+    } catch {
+      return '';
+    }
+    return files
+      .map((f) => {
+        try {
+          const st = statSync(join(this.dir, f));
+          return `${f}:${st.size}:${st.mtimeMs}`;
+        } catch {
+          return f;
+        }
+      })
+      .join('|');
   }
 
   private irHashOf(file: string): string | undefined {

@@ -56,6 +56,13 @@ export function diagramModuleCode(renderings: GeneratedDiagram[], slug: string):
     .join('\n');
 }
 
+/** A run's renderings by module slug, the primary format first (two orchestrations of one name share a slug). */
+export function renderingsBySlug(renderings: GeneratedDiagram[]): Map<string, GeneratedDiagram[]> {
+  const bySlug = new Map<string, GeneratedDiagram[]>();
+  for (const d of renderings) bySlug.set(d.slug, [...(bySlug.get(d.slug) ?? []), d]);
+  return bySlug;
+}
+
 export function diagramsIndexCode(diagrams: GeneratedDiagram[]): string {
   const obj = Object.fromEntries(diagrams.map((d) => [d.name, d.diagram]));
   // Every orchestration's hand-over, for new Runtime({ diagrams: handovers }).

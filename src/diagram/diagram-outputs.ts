@@ -25,6 +25,11 @@ export function diagramPath(o: ResolvedDiagramOptions & { outputDir: string }, n
 }
 
 /** Writes every output; `diagrams` holds every rendering, the primary format first per orchestration. */
+/** Whether these options write any file besides the caches. */
+export function writesOutputs(o: ResolvedDiagramOptions): boolean {
+  return o.outputDir !== false || o.constantsModule !== false || o.dtsFile !== false || o.sourceJsdoc;
+}
+
 export function writeOutputs(o: ResolvedDiagramOptions, diagrams: GeneratedDiagram[]): string[] {
   const written: string[] = [];
   const write = (path: string, content: string) => writeIfChanged(path, content) && written.push(path);

@@ -63,6 +63,12 @@ export class DiagramSourcing {
     return { ...base, diagram: cached?.diagram ?? formatSpec(format).render(flow), source: cached ? 'cache' : 'deterministic' };
   }
 
+  /** The provider and model diagrams are asked of ('none' without an LLM): part of what a run's outcome depends on. */
+  llmIdentity(): string {
+    const p = this.llmProvider();
+    return p ? `${p.name}/${p.model}` : 'none';
+  }
+
   private llmProvider(): LlmProvider | null {
     if (this.provider !== undefined) return this.provider;
     const mode = this.options.llm;

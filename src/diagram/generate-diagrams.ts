@@ -3,18 +3,22 @@
  * orchestrations (source-scan.ts), get each diagram (diagram-sourcing.ts: cache, LLM or
  * deterministic) and write the outputs (diagram-outputs.ts).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { LlmProvider } from '../llm/provider.js';
 import { DiagramConfigError, resolveDiagramOptions, type DiagramOptions, type LlmMode, type ResolvedDiagramOptions } from './diagram-options.js';
-import { diagramPath, hashLine, writeOutputs } from './diagram-outputs.js';
+import { diagramsIndexCode, renderingsBySlug } from './diagram-modules.js';
+import { diagramPath, hashLine, writeOutputs, writesOutputs } from './diagram-outputs.js';
 import { DiagramSourcing, type GeneratedDiagram } from './diagram-sourcing.js';
 import type { OrchestrationFlow } from './flow-graph.js';
 import type { DiagramFormat } from './formats/index.js';
 import { irHash } from './ir-hash.js';
 import { slug } from './node-label.js';
 import { HoverImages } from './hover-images.js';
-import { SourceScan, type Extraction } from './source-scan.js';
+import { PROMPT_VERSION } from './diagram-cache.js';
+import { collectFlows, SourceScan, type Extraction } from './source-scan.js';
+import { BUILD_STEP_VERSION, type MemoisedRun } from './warm-state.js';
 
 export type { GeneratedDiagram } from './diagram-sourcing.js';
 export { hashLine, jsdoc } from './diagram-outputs.js';
@@ -31,6 +35,8 @@ export interface GenerateResult {
   llmCalls: number;
   /** Cache entries removed because no orchestration uses them any more. */
   pruned: string[];
+  /** The code of `~duroxide/diagrams` for these renderings, when the warm state had it. */
+  indexCode?: string;
 }
 
 export interface CheckResult {
@@ -104,16 +110,84 @@ export class DiagramProject {
     return out;
   }
 
-  /** A full build of `files` (default: everything under `include`); prunes the cache when it is everything. */
-  async run(files = this.listFiles()): Promise<GenerateResult> {
-    const { flows, warnings } = this.collect(files);
+  /**
+   * A full build of `files` (default: everything under `include`); prunes the cache when it is
+   * everything. An unchanged project (same sources, options and diagram cache as the last full
+   * run) is served from the warm state without collecting or drawing.
+   */
+  async run(files?: string[]): Promise<GenerateResult> {
+    const list = files ?? this.listFiles();
+    const full = files === undefined || files.length === this.listFiles().length;
+    const memoable = full && !this.options.hoverImages;
+    const fallback = this.sources.warm.takeFallback();
+    const memo = memoable ? await this.memoFor(list) : undefined;
+    if (memo) {
+      const warnings = [...memo.warnings];
+      const written = writesOutputs(this.options) ? this.write(memo.renderings()) : [];
+      this.sources.saveManifest();
+      return this.result(memo.renderings, { written, warnings, pruned: [], indexCode: memo.indexCode });
+    }
+    const extractions = await inSlices(list, (f) => this.extractFile(f));
+    const { flows, warnings } = collectFlows(extractions, this.options.externalNames);
+    const sourceWarnings = [...warnings];
     const renderings = await this.draw(flows, warnings);
     const written = this.write(renderings);
-    const full = files.length === this.listFiles().length;
     const pruned = full ? this.prune(flows) : [];
+    const key = memoable ? this.runKey(extractions.map((e) => e.hash)) : null;
+    if (key !== null) {
+      const watched = this.filesWithOrchestrations().map((f) => relative(this.options.cwd, f));
+      const served = renderings.map((d) => this.asCached(d));
+      const indexCode = diagramsIndexCode([...renderingsBySlug(served).values()].map((r) => r[0]));
+      this.sources.warm.setMemo({ key, cacheStamp: this.sourcing.cache.stamp(), renderings: served, warnings: sourceWarnings, watched, indexCode });
+    }
+    if (fallback) warnings.unshift(fallback);
     this.sources.saveManifest();
-    const diagrams = renderings.filter((d) => d.format === this.options.diagramFormat);
-    return { diagrams, renderings, written, warnings, llmCalls: this.llmCalls, pruned };
+    return this.result(() => renderings, { written, warnings, pruned });
+  }
+
+  private result(renderings: () => GeneratedDiagram[], rest: Pick<GenerateResult, 'written' | 'warnings' | 'pruned' | 'indexCode'>): GenerateResult {
+    const primary = this.options.diagramFormat;
+    return {
+      get renderings() {
+        return renderings();
+      },
+      get diagrams() {
+        return renderings().filter((d) => d.format === primary);
+      },
+      llmCalls: this.llmCalls,
+      ...rest,
+    };
+  }
+
+  /** The last full run's outcome when every file is unchanged on disk and nothing else it depends on changed. */
+  private async memoFor(files: string[]): Promise<MemoisedRun | undefined> {
+    const hashes = await inSlices(files, (f) => this.sources.knownHash(f));
+    if (hashes.includes(undefined)) return undefined;
+    const known = hashes as (string | null)[];
+    const key = this.runKey(known);
+    const memo = key === null ? undefined : this.sources.warm.memo(key, this.sourcing.cache.stamp());
+    if (memo) this.sources.adopt(files, known, memo.watched);
+    return memo;
+  }
+
+  /** What a full run's outcome depends on besides the diagram cache; null when it cannot be known up front. */
+  private runKey(contentHashes: (string | null)[]): string | null {
+    let llm: string;
+    try {
+      llm = this.sourcing.llmIdentity();
+    } catch {
+      return null; // e.g. llm: 'required' without a key: the drawing reports it
+    }
+    const o = this.options;
+    const inputs = [BUILD_STEP_VERSION, PROMPT_VERSION, o.cwd, o.cacheDir, o.formats, llm, o.llmSeesLiterals, o.externalNames];
+    const hash = createHash('sha256').update(JSON.stringify(inputs));
+    for (const h of contentHashes) if (h) hash.update(h);
+    return hash.digest('hex');
+  }
+
+  /** How a rendering of this run is seen by the next one: what was drawn with an LLM is in the cache by then. */
+  private asCached(d: GeneratedDiagram): GeneratedDiagram {
+    return d.source === 'cache' || this.sourcing.llmIdentity() === 'none' ? d : { ...d, source: 'cache' };
   }
 
   /** Removes cache entries no current orchestration uses. */
@@ -143,6 +217,19 @@ export class DiagramProject {
   write(renderings: GeneratedDiagram[]): string[] {
     return writeOutputs(this.options, renderings);
   }
+}
+
+/**
+ * `fn` over `items`, yielding to the event loop between slices: the build-start scan runs
+ * beside the bundler, whose own hooks then need not wait for all of it.
+ */
+async function inSlices<T, R>(items: T[], fn: (item: T) => R, size = 250): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) {
+    if (i > 0) await new Promise<void>((r) => setImmediate(r));
+    for (const item of items.slice(i, i + size)) out.push(fn(item));
+  }
+  return out;
 }
 
 type BuildOptions = DiagramOptions & { format?: DiagramFormat };

@@ -1,7 +1,8 @@
 /**
  * Vite 8's Oxc leaves TC39 standard decorators untransformed, and Node 20 cannot run them.
- * The plugin lowers them (with esbuild, an optional peer) in the files it handles, following
- * the project's tsconfig: with `experimentalDecorators` it lowers legacy decorators instead.
+ * The plugin lowers them (with esbuild, an optional peer) in the files that have them, following
+ * the project's tsconfig: with `experimentalDecorators` it lowers legacy decorators instead, or
+ * leaves them to a bundler that lowers those itself (Vite 8's Oxc does).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,9 @@ export type EsbuildLoader = () => Promise<Esbuild>;
  * would reach the output and fail at run time with a SyntaxError, so the build stops instead.
  */
 export class DecoratorLoweringError extends DuroxideError {}
+
+/** A line that starts with a decorator: the files worth lowering (a bundler hook filter too). */
+export const DECORATOR_LINE = /^\s*@[A-Za-z_$]/m;
 
 const defaultLoader: EsbuildLoader = () => import('esbuild');
 const loaded = new Map<EsbuildLoader, Promise<Esbuild>>();
@@ -46,9 +50,16 @@ export function decoratorOptions(file: string): Record<string, unknown> {
   }
 }
 
-export async function lowerDecorators(code: string, id: string, opts: { load?: EsbuildLoader } = {}): Promise<{ code: string; map: string } | null> {
-  if (!/^\s*@[A-Za-z_$]/m.test(code)) return null;
+export interface LoweringOptions {
+  load?: EsbuildLoader;
+  /** The bundler lowers legacy decorators itself following the same tsconfig (Vite 8's Oxc): leave those files alone. */
+  nativeLegacy?: boolean;
+}
+
+export async function lowerDecorators(code: string, id: string, opts: LoweringOptions = {}): Promise<{ code: string; map: string } | null> {
+  if (!DECORATOR_LINE.test(code)) return null;
   const file = id.split('?')[0];
+  if (opts.nativeLegacy && decoratorOptions(file).experimentalDecorators === true) return null;
   const mod = await loadEsbuild(opts.load ?? defaultLoader, file);
   const loader = /\.tsx$/.test(file) ? 'tsx' : /\.[mc]?ts$/.test(file) ? 'ts' : /\.jsx$/.test(file) ? 'jsx' : 'js';
   const out = await mod.transform(code, {

@@ -3,12 +3,14 @@
  * the orchestration files they depend on, and a redraw when one changed. plugins/unplugin.ts
  * maps bundler hooks onto this.
  */
-import { diagramModuleCode, diagramsIndexCode } from './diagram-modules.js';
+import { diagramModuleCode, diagramsIndexCode, renderingsBySlug } from './diagram-modules.js';
 import type { DiagramProject, GeneratedDiagram } from './generate-diagrams.js';
 
 export class DiagramModuleServer {
-  /** slug -> its renderings, the primary format first. */
-  private readonly bySlug = new Map<string, GeneratedDiagram[]>();
+  /** The last run's renderings, grouped when first needed (a warm build that serves only the index module never needs them). */
+  private renderings: () => GeneratedDiagram[] = () => [];
+  private grouped: Map<string, GeneratedDiagram[]> | null = null;
+  private indexCode: string | null = null;
   private ready: Promise<string[]> = Promise.resolve([]);
   /** Files whose orchestrations the modules show (watch mode depends on them). */
   watched: string[] = [];
@@ -42,18 +44,23 @@ export class DiagramModuleServer {
   /** The code of `~duroxide/diagrams` (slug null) or `~duroxide/diagrams/<slug>`; `warn` hears of unknown names. */
   async moduleCode(slug: string | null, warn: (message: string) => void): Promise<string> {
     await this.settled();
-    if (slug === null) return diagramsIndexCode([...this.bySlug.values()].map((r) => r[0]));
-    const renderings = this.bySlug.get(slug);
-    if (!renderings) warn(`~duroxide/diagrams/${slug}: no orchestration with that name (known: ${[...this.bySlug.keys()].join(', ') || 'none'})`);
+    if (slug === null) return (this.indexCode ??= diagramsIndexCode([...this.bySlug().values()].map((r) => r[0])));
+    const renderings = this.bySlug().get(slug);
+    if (!renderings) warn(`~duroxide/diagrams/${slug}: no orchestration with that name (known: ${[...this.bySlug().keys()].join(', ') || 'none'})`);
     return diagramModuleCode(renderings ?? [], slug);
   }
 
   private async generate(): Promise<string[]> {
     if (!this.project.options.generateDiagrams) return [];
-    const result = await this.project.run(this.project.listFiles());
+    const result = await this.project.run();
     this.watched = this.project.filesWithOrchestrations();
-    this.bySlug.clear();
-    for (const d of result.renderings) this.bySlug.set(d.slug, [...(this.bySlug.get(d.slug) ?? []), d]);
+    this.renderings = () => result.renderings;
+    this.grouped = null;
+    this.indexCode = result.indexCode ?? null;
     return result.warnings;
+  }
+
+  private bySlug(): Map<string, GeneratedDiagram[]> {
+    return (this.grouped ??= renderingsBySlug(this.renderings()));
   }
 }

@@ -1,35 +1,27 @@
 /**
  * Finding orchestrations: the source files under `include`, each one's extraction (reused while
- * the file is unchanged — a stat lookup in a manifest, then a content-hash lookup of a stored
- * extraction, before any parse), and the flows of a set of files with `@activity` labels
- * applied across the project. The manifest and stored extractions live in a local,
- * uncommitted cache folder (`node_modules/.cache/duroxide-llm` by default).
+ * the file is unchanged — a stat lookup in the warm state, then a content-hash lookup of a
+ * stored extraction, before any parse), and the flows of a set of files with `@activity` labels
+ * applied across the project. The warm state is one packed file in a local, uncommitted cache
+ * folder (`node_modules/.cache/duroxide-llm` by default).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { writeAtomic } from './atomic-write.js';
 import type { ResolvedDiagramOptions } from './diagram-options.js';
 import { extractOrchestrations, mayContainOrchestration, mayDefineNames, type ActivityDiagramMeta, type DefinedNames, type ExtractionWarning } from './extractor.js';
 import { checkNames, projectNames } from './name-check.js';
 import { IR_SCHEMA_VERSION, type OrchestrationFlow } from './flow-graph.js';
+import { WARM_STATE_FILE, WarmState } from './warm-state.js';
 
 const SOURCE_EXT = /\.(ts|tsx|js|mjs|cjs|mts|cts)$/;
 /** Bump when the extractor draws the same code differently. */
 export const EXTRACTOR_VERSION = 3;
-const MANIFEST_VERSION = 3;
 
 export interface Extraction {
   hash: string;
   flows: OrchestrationFlow[];
   activities: Map<string, ActivityDiagramMeta>;
-  defines: DefinedNames;
-  warnings: ExtractionWarning[];
-}
-interface StoredExtraction {
-  contentHash: string;
-  flows: OrchestrationFlow[];
-  activities: [string, ActivityDiagramMeta][];
   defines: DefinedNames;
   warnings: ExtractionWarning[];
 }
@@ -42,61 +34,89 @@ export interface CollectedFlows {
   /** The checks' findings alone: unknown names, decisions that differ on replay (`--check --strict` fails on them). */
   checks: string[];
 }
-interface Manifest {
-  version: number;
-  files: Record<string, { mtimeMs: number; size: number; hash: string | null }>;
-}
 
 const EMPTY = (): Extraction => ({ hash: '', flows: [], activities: new Map(), defines: { orchestrations: [], raisedEvents: [] }, warnings: [] });
 
 export class SourceScan {
   private readonly extracted = new Map<string, Extraction>();
-  private manifestData: Manifest | null = null;
-  private manifestDirty = false;
-  private readonly localDir: string;
+  /** Files a memoised run vouched for without extracting them: their content hash, and those that matter. */
+  private readonly adoptedHashes = new Map<string, string>();
+  private readonly adoptedRelevant = new Set<string>();
+  readonly warm: WarmState;
 
   constructor(private readonly options: ResolvedDiagramOptions) {
-    this.localDir = resolve(options.cwd, options.localCacheDir);
+    this.warm = new WarmState(join(resolve(options.cwd, options.localCacheDir), WARM_STATE_FILE));
   }
 
   /** Source files under `paths` (default `include`), minus `exclude`. */
   listFiles(paths = this.options.include): string[] {
     const out: string[] = [];
-    const visit = (p: string) => {
-      if (this.options.exclude.some((x) => p.split(sep).includes(x))) return;
-      let st;
+    const excluded = (name: string) => this.options.exclude.includes(name);
+    const visit = (p: string, isDir: boolean) => {
+      if (!isDir) {
+        if (SOURCE_EXT.test(p) && !p.endsWith('.d.ts')) out.push(p);
+        return;
+      }
+      let entries: Dirent[];
       try {
-        st = statSync(p);
+        entries = readdirSync(p, { withFileTypes: true });
       } catch {
         return;
       }
-      if (st.isDirectory()) for (const e of readdirSync(p).sort()) visit(join(p, e));
-      else if (SOURCE_EXT.test(p) && !p.endsWith('.d.ts')) out.push(p);
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of entries) {
+        if (excluded(e.name)) continue;
+        const path = join(p, e.name);
+        if (e.isDirectory()) visit(path, true);
+        else if (e.isFile()) visit(path, false);
+        else if (e.isSymbolicLink()) visit(path, statSafe(path)?.isDirectory ?? false);
+      }
     };
-    for (const p of paths) visit(resolve(this.options.cwd, p));
+    for (const p of paths) {
+      const root = resolve(this.options.cwd, p);
+      if (this.options.exclude.some((x) => root.split(sep).includes(x))) continue;
+      const st = statSafe(root);
+      if (st) visit(root, st.isDirectory);
+    }
     return out;
   }
 
   /** Files whose last extraction found orchestrations or names they use (activities, raised events). */
   filesWithOrchestrations(): string[] {
-    return [...this.extracted.entries()].filter(([, e]) => e.flows.length || e.activities.size || e.defines.orchestrations.length || e.defines.raisedEvents.length).map(([f]) => f);
+    const extracted = [...this.extracted.entries()].filter(([, e]) => e.flows.length || e.activities.size || e.defines.orchestrations.length || e.defines.raisedEvents.length).map(([f]) => f);
+    return [...extracted, ...[...this.adoptedRelevant].filter((f) => !this.extracted.has(f))];
   }
 
   /** Whether `code` differs from the content last extracted for `file`. */
   hasChanged(file: string, code: string): boolean {
-    const hit = this.extracted.get(file);
-    return !hit || hit.hash !== this.contentHash(file, code);
+    const hash = this.extracted.get(file)?.hash ?? this.adoptedHashes.get(file);
+    return hash === undefined || hash !== this.contentHash(file, code);
+  }
+
+  /** The content hash the warm state holds for a file unchanged on disk (null: nothing in it to extract); undefined when it changed or is new. */
+  knownHash(file: string): string | null | undefined {
+    const stat = statSafe(file);
+    const known = stat && this.warm.file(this.rel(file));
+    return known && known.mtimeMs === stat.mtimeMs && known.size === stat.size ? known.hash : undefined;
+  }
+
+  /** Takes a memoised run's word for `files` (their `knownHash`es; `relevant` relative to the project) instead of extracting them. */
+  adopt(files: string[], hashes: (string | null)[], relevant: string[]): void {
+    files.forEach((f, i) => hashes[i] && this.adoptedHashes.set(f, hashes[i]));
+    for (const rel of relevant) this.adoptedRelevant.add(resolve(this.options.cwd, rel));
   }
 
   /** Whether a file changed on disk (size or mtime) since it was last extracted. */
   isStale(file: string): boolean {
     const stat = statSafe(file);
-    const known = this.manifest().files[relative(this.options.cwd, file)];
+    const known = this.warm.file(relative(this.options.cwd, file));
     return !stat || !known || known.mtimeMs !== stat.mtimeMs || known.size !== stat.size;
   }
 
   /** Extraction of one file, reused while its content is unchanged. */
   extractFile(file: string, code?: string): Extraction {
+    this.adoptedHashes.delete(file);
+    this.adoptedRelevant.delete(file);
     const stat = code === undefined ? statSafe(file) : undefined;
     const warm = stat && this.fromManifest(file, stat);
     if (warm) return warm;
@@ -121,16 +141,14 @@ export class SourceScan {
   }
 
 
-  /** Writes the manifest when it changed. */
+  /** Writes the warm state when it changed. */
   saveManifest(): void {
-    if (!this.manifestDirty || !this.manifestData) return;
-    writeAtomic(join(this.localDir, 'manifest.json'), JSON.stringify(this.manifestData));
-    this.manifestDirty = false;
+    this.warm.save();
   }
 
   /** Warm path without reading the file: unchanged size and mtime since the last build. */
   private fromManifest(file: string, stat: { mtimeMs: number; size: number }): Extraction | undefined {
-    const known = this.manifest().files[relative(this.options.cwd, file)];
+    const known = this.warm.file(this.rel(file));
     if (!known || known.mtimeMs !== stat.mtimeMs || known.size !== stat.size) return undefined;
     if (known.hash === null) return EMPTY();
     const hit = this.extracted.get(file);
@@ -141,38 +159,23 @@ export class SourceScan {
 
   private parse(file: string, text: string, hash: string): Extraction {
     const r = extractOrchestrations(text, relative(this.options.cwd, file), {});
-    const stored: StoredExtraction = { contentHash: hash, flows: r.flows, activities: [...r.activities], defines: r.defines, warnings: r.warnings };
-    writeAtomic(join(this.localDir, `x-${hash.slice(0, 32)}.json`), JSON.stringify(stored) + '\n');
+    this.warm.setExtraction(hash, { flows: r.flows, activities: [...r.activities], defines: r.defines, warnings: r.warnings });
     return { hash, flows: r.flows, activities: r.activities, defines: r.defines, warnings: r.warnings };
   }
 
   private storedExtraction(hash: string): Extraction | undefined {
-    try {
-      const e = JSON.parse(readFileSync(join(this.localDir, `x-${hash.slice(0, 32)}.json`), 'utf8')) as StoredExtraction;
-      return e.contentHash === hash ? { hash, flows: e.flows, activities: new Map(e.activities), defines: e.defines, warnings: e.warnings } : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private manifest(): Manifest {
-    if (!this.manifestData) {
-      try {
-        const m = JSON.parse(readFileSync(join(this.localDir, 'manifest.json'), 'utf8')) as Manifest;
-        this.manifestData = m.version === MANIFEST_VERSION ? m : { version: MANIFEST_VERSION, files: {} };
-      } catch {
-        this.manifestData = { version: MANIFEST_VERSION, files: {} };
-      }
-    }
-    return this.manifestData;
+    const e = this.warm.extraction(hash);
+    return e && { hash, flows: e.flows, activities: new Map(e.activities), defines: e.defines, warnings: e.warnings };
   }
 
   private remember(file: string, stat: { mtimeMs: number; size: number }, hash: string | null): void {
-    const key = relative(this.options.cwd, file);
-    const prev = this.manifest().files[key];
-    if (prev && prev.mtimeMs === stat.mtimeMs && prev.size === stat.size && prev.hash === hash) return;
-    this.manifest().files[key] = { mtimeMs: stat.mtimeMs, size: stat.size, hash };
-    this.manifestDirty = true;
+    this.warm.setFile(this.rel(file), { mtimeMs: stat.mtimeMs, size: stat.size, hash });
+  }
+
+  /** `relative(cwd, file)`, without path.relative's cost for the usual file under the project. */
+  private rel(file: string): string {
+    const root = this.options.cwd.endsWith(sep) ? this.options.cwd : this.options.cwd + sep;
+    return file.startsWith(root) && !file.includes(`${sep}..`) ? file.slice(root.length) : relative(this.options.cwd, file);
   }
 
   private contentHash(file: string, text: string): string {
@@ -180,10 +183,10 @@ export class SourceScan {
   }
 }
 
-function statSafe(file: string): { mtimeMs: number; size: number } | undefined {
+function statSafe(file: string): { mtimeMs: number; size: number; isDirectory: boolean } | undefined {
   try {
-    const st = statSync(file);
-    return { mtimeMs: st.mtimeMs, size: st.size };
+    const st = statSync(file, { throwIfNoEntry: false });
+    return st && { mtimeMs: st.mtimeMs, size: st.size, isDirectory: st.isDirectory() };
   } catch {
     return undefined;
   }
