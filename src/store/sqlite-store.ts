@@ -25,6 +25,7 @@ import { APPLICATION_ID, FORMAT_MARKER, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION
 import { instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
 import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LlmUsageSummary, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface SqliteStoreOptions {
   /** Database file; created with its folder when missing. Default `.duroxide/duroxide.db`. */
@@ -74,8 +75,10 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.database) this.writes.flush(); // writes already submitted are not dropped
     this.listeners.clear();
     this.statements.clear();
+    this.transactionRunner = null;
     this.database?.close();
     this.database = null;
     this.opening = null;
@@ -84,26 +87,29 @@ export class SqliteStore implements Store {
   // ----- client side -----
 
   async createInstance(start: StartOrchestrationMessage): Promise<void> {
-    const now = Date.now();
-    this.tx(() => {
+    await this.writes.submit(() => {
+      const now = Date.now();
       const inserted = this.stmt(
         `INSERT INTO instances (instance_id, name, status, execution_id, parent_instance_id, created_at, updated_at)
          VALUES (?, ?, 'Pending', 0, ?, ?, ?) ON CONFLICT(instance_id) DO NOTHING`,
       ).run(start.instanceId, start.name, start.parentInstanceId ?? null, now, now);
       if (inserted.changes === 0) throw new InstanceAlreadyExistsError(start.instanceId);
       this.insertMessage(start, now);
-    });
-    this.notify('orchestrator');
+    }, () => this.notify('orchestrator'));
   }
 
   async enqueueOrchestratorMessage(message: OrchestratorMessage, opts?: { visibleAtMs?: number }): Promise<void> {
-    this.tx(() => this.insertMessage(message, opts?.visibleAtMs ?? Date.now()));
-    this.notify('orchestrator');
+    await this.writes.submit(
+      () => this.insertMessage(message, opts?.visibleAtMs ?? Date.now()),
+      () => this.notify('orchestrator'),
+    );
   }
 
   async enqueueWorkItem(item: WorkItem, opts?: { visibleAtMs?: number }): Promise<void> {
-    this.tx(() => this.insertWork(item, opts?.visibleAtMs ?? Date.now()));
-    this.notify(item.queue);
+    await this.writes.submit(
+      () => void this.insertWork(item, opts?.visibleAtMs ?? Date.now()),
+      () => this.notify(item.queue),
+    );
   }
 
   // ----- orchestrator queue -----
@@ -130,8 +136,10 @@ export class SqliteStore implements Store {
 
   /** After the instance lock is taken: lock its visible messages and read what the turn needs. */
   private lockedItem(instanceId: string, token: string, now: number, opts?: { knownHistory?: KnownHistory }): OrchestrationItem {
-    this.stmt(`UPDATE orchestrator_queue SET attempt = attempt + 1, lock_token = ? WHERE instance_id = ? AND visible_at <= ?`).run(token, instanceId, now);
-    const rows = this.stmt(`SELECT id, message, attempt FROM orchestrator_queue WHERE lock_token = ? ORDER BY id`).all(token) as Row[];
+    const rows = this.stmt(
+      `UPDATE orchestrator_queue SET attempt = attempt + 1, lock_token = ? WHERE instance_id = ? AND visible_at <= ? RETURNING id, message, attempt`,
+    ).all(token, instanceId, now) as Row[];
+    rows.sort((a, b) => (a.id as number) - (b.id as number)); // RETURNING has no order of its own
     const messages = rows.map((r) => queuedMessageFromRow(r.id, r.message, r.attempt));
     const instance = this.readInstance(instanceId);
     const executionId = instance?.executionId ?? 0;
@@ -142,7 +150,7 @@ export class SqliteStore implements Store {
   }
 
   async ackOrchestrationItem(lockToken: string, commit: TurnCommit): Promise<void> {
-    this.ackTurn(lockToken, commit, 0, 0);
+    await this.ackTurn(lockToken, commit, 0, 0);
   }
 
   async ackOrchestrationItemAndLockWork(lockToken: string, commit: TurnCommit, lockMs: number, maxWorkItems: number): Promise<LockedWorkItem[]> {
@@ -150,36 +158,40 @@ export class SqliteStore implements Store {
   }
 
   /** Commits a turn; with `lockWork` > 0 also locks that many new activity items for the caller. */
-  private ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockMs: number): LockedWorkItem[] {
-    const now = Date.now();
+  private ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockMs: number): Promise<LockedWorkItem[]> {
     const taken: LockedWorkItem[] = [];
     let sizeWarning: ReturnType<typeof historySizeWarning> | null = null;
     let committed = () => {};
-    this.tx(() => {
-      const instanceId = this.requireInstanceLock(lockToken, now);
+    const write = () => {
+      const now = Date.now();
+      // Releasing the lock proves it was held (a lost lock fails the write, rolled back).
+      const lock = this.stmt(`DELETE FROM instance_locks WHERE lock_token = ? AND locked_until > ? RETURNING instance_id`).get(lockToken, now) as Row | undefined;
+      if (!lock) throw new LockLostError(lockToken, 'an orchestration item');
+      const instanceId = lock.instance_id as string;
       const encoded = this.appendHistory(instanceId, commit);
       committed = encoded.committed;
-      this.writeInstanceRow(instanceId, commit, now);
-      sizeWarning = this.countHistorySize(instanceId, commit.executionId, encoded.plainLength);
+      sizeWarning = this.writeInstanceRow(instanceId, commit, now, encoded.plainLength);
       this.stmt(`DELETE FROM orchestrator_queue WHERE lock_token = ?`).run(lockToken);
-      this.stmt(`DELETE FROM instance_locks WHERE lock_token = ?`).run(lockToken);
       for (const w of commit.workItems) {
-        const id = this.insertWork(w, now);
         if (w.queue === 'activity' && taken.length < lockWork) {
           const token = randomUUID();
-          this.stmt(`UPDATE work_queue SET lock_token = ?, locked_until = ?, attempt = attempt + 1 WHERE id = ?`).run(token, now + lockMs, id);
+          const id = this.insertWork(w, now, { token, until: now + lockMs });
           taken.push({ id: String(id), lockToken: token, item: w, attempt: 1 });
+        } else {
+          this.insertWork(w, now);
         }
       }
       for (const { message, visibleAtMs } of commit.orchestratorMessages) this.insertMessage(message, visibleAtMs ?? now);
       this.deleteCancelled(instanceId, commit);
+      return taken;
+    };
+    return this.writes.submit(write, () => {
+      committed();
+      if (sizeWarning) this.logger.warn(...(sizeWarning as ReturnType<typeof historySizeWarning>));
+      // Wake other workers only for work this one did not take.
+      if (commit.workItems.length > taken.length) this.listeners.notifyQueuesOf(commit.workItems);
+      if (commit.orchestratorMessages.length) this.notify('orchestrator');
     });
-    committed();
-    if (sizeWarning) this.logger.warn(...(sizeWarning as ReturnType<typeof historySizeWarning>));
-    // Wake other workers only for work this one did not take.
-    if (commit.workItems.length > taken.length) this.listeners.notifyQueuesOf(commit.workItems);
-    if (commit.orchestratorMessages.length) this.notify('orchestrator');
-    return taken;
   }
 
   /** The work and timers of schedules the turn cancelled (race losers). Rare: JSON is read here. */
@@ -226,26 +238,26 @@ export class SqliteStore implements Store {
     return new Set(rows.map((r) => (r.key as string).toLowerCase()));
   }
 
-  /** Adds the turn's events to the execution's size; returns the warning when it passes the threshold for the first time. */
-  private countHistorySize(instanceId: string, executionId: number, added: number): ReturnType<typeof historySizeWarning> | null {
+  /**
+   * Upserts the instance row (the execution id never moves backwards) and adds the turn's
+   * events to the execution's size: returns the warning when that passes the threshold for
+   * the first time.
+   */
+  private writeInstanceRow(instanceId: string, commit: TurnCommit, now: number, addedBytes: number): ReturnType<typeof historySizeWarning> | null {
+    const e = commit.executionId;
     const row = this.stmt(
-      `UPDATE instances SET history_bytes = CASE WHEN history_execution = @e THEN history_bytes + @n ELSE @n END, history_execution = @e
-       WHERE instance_id = @id RETURNING history_bytes, history_warned`,
-    ).get({ id: instanceId, e: executionId, n: added }) as Row | undefined;
-    if (!row || row.history_warned || row.history_bytes < this.historyWarningBytes) return null;
-    this.stmt(`UPDATE instances SET history_warned = 1 WHERE instance_id = ?`).run(instanceId);
-    return historySizeWarning(instanceId, executionId, row.history_bytes as number, this.historyWarningBytes);
-  }
-
-  /** Upserts the instance row; the execution id never moves backwards. */
-  private writeInstanceRow(instanceId: string, commit: TurnCommit, now: number): void {
-    this.stmt(
-      `INSERT INTO instances (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at)
-       VALUES (@id, @name, @version, @status, @executionId, @output, @error, @customStatus, @parent, @now, @now)
+      `INSERT INTO instances (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id, created_at, updated_at,
+                              history_bytes, history_execution)
+       VALUES (@id, @name, @version, @status, @e, @output, @error, @customStatus, @parent, @now, @now, @n, @e)
        ON CONFLICT(instance_id) DO UPDATE SET name = @name, version = @version, status = @status,
-         execution_id = MAX(execution_id, @executionId), output = @output, error = @error,
-         custom_status = @customStatus, parent_instance_id = @parent, updated_at = @now`,
-    ).run({ id: instanceId, executionId: commit.executionId, now, ...instanceColumns(commit.instance) });
+         execution_id = MAX(execution_id, @e), output = @output, error = @error,
+         custom_status = @customStatus, parent_instance_id = @parent, updated_at = @now,
+         history_bytes = CASE WHEN history_execution = @e THEN history_bytes + @n ELSE @n END, history_execution = @e
+       RETURNING history_bytes, history_warned`,
+    ).get({ id: instanceId, e, now, n: addedBytes, ...instanceColumns(commit.instance) }) as Row;
+    if (row.history_warned || (row.history_bytes as number) < this.historyWarningBytes) return null;
+    this.stmt(`UPDATE instances SET history_warned = 1 WHERE instance_id = ?`).run(instanceId);
+    return historySizeWarning(instanceId, e, row.history_bytes as number, this.historyWarningBytes);
   }
 
   async abandonOrchestrationItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
@@ -286,18 +298,22 @@ export class SqliteStore implements Store {
   }
 
   async ackWorkItem(lockToken: string, completion: OrchestratorMessage | null): Promise<void> {
-    const now = Date.now();
-    this.tx(() => {
-      const deleted = this.stmt(`DELETE FROM work_queue WHERE lock_token = ? AND locked_until > ?`).run(lockToken, now);
-      if (deleted.changes === 0) throw new LockLostError(lockToken, 'a work item');
-      if (completion) this.insertMessage(completion, now);
-    });
-    if (completion) this.notify('orchestrator');
+    await this.writes.submit(
+      () => {
+        const now = Date.now();
+        const deleted = this.stmt(`DELETE FROM work_queue WHERE lock_token = ? AND locked_until > ?`).run(lockToken, now);
+        if (deleted.changes === 0) throw new LockLostError(lockToken, 'a work item');
+        if (completion) this.insertMessage(completion, now);
+      },
+      () => {
+        if (completion) this.notify('orchestrator');
+      },
+    );
   }
 
   async ackWorkItemAndLockInstance(lockToken: string, completion: OrchestratorMessage, lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null> {
-    const now = Date.now();
-    const item = this.tx(() => {
+    const write = () => {
+      const now = Date.now();
       const deleted = this.stmt(`DELETE FROM work_queue WHERE lock_token = ? AND locked_until > ?`).run(lockToken, now);
       if (deleted.changes === 0) throw new LockLostError(lockToken, 'a work item');
       this.insertMessage(completion, now);
@@ -308,9 +324,10 @@ export class SqliteStore implements Store {
          WHERE instance_locks.locked_until <= ?`,
       ).run(completion.instanceId, token, now + lockMs, now);
       return claimed.changes > 0 ? this.lockedItem(completion.instanceId, token, now, opts) : null;
+    };
+    return this.writes.submit(write, (item) => {
+      if (!item) this.notify('orchestrator');
     });
-    if (!item) this.notify('orchestrator');
-    return item;
   }
 
   async abandonWorkItem(lockToken: string, opts?: AbandonOptions): Promise<void> {
@@ -460,7 +477,25 @@ export class SqliteStore implements Store {
   }
 
   private tx<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    if (this.pendingWrites()) this.writes.flush(); // what was submitted before goes first
+    return this.runInTransaction.immediate(fn) as T;
+  }
+
+  /** Runs a function in a transaction (a savepoint when one is open): prepared once. */
+  private get runInTransaction() {
+    return (this.transactionRunner ??= this.db.transaction((fn: () => unknown) => fn()));
+  }
+
+  private transactionRunner: Database.Transaction<(fn: () => unknown) => unknown> | null = null;
+
+  /** Turn commits, work acks and enqueues, committed in groups (group-commit.ts). */
+  private readonly writes = new GroupCommit({
+    transaction: (fn) => void this.runInTransaction.immediate(fn),
+    savepoint: (fn) => this.runInTransaction(fn) as ReturnType<typeof fn>,
+  });
+
+  private pendingWrites(): boolean {
+    return this.writes.size > 0;
   }
 
   private stmt(sql: string): Database.Statement {
@@ -477,8 +512,18 @@ export class SqliteStore implements Store {
     );
   }
 
-  private insertWork(item: WorkItem, visibleAtMs: number): number {
-    return Number(this.stmt(`INSERT INTO work_queue (queue, item, visible_at) VALUES (?, ?, ?)`).run(item.queue, JSON.stringify(item), visibleAtMs).lastInsertRowid);
+  /** Enqueues a work item, locked for the caller already when `lock` is given (fetch-on-ack). */
+  private insertWork(item: WorkItem, visibleAtMs: number, lock?: { token: string; until: number }): number {
+    const insert = lock
+      ? this.stmt(`INSERT INTO work_queue (queue, item, visible_at, lock_token, locked_until, attempt) VALUES (?, ?, ?, ?, ?, 1)`).run(
+          item.queue,
+          JSON.stringify(item),
+          visibleAtMs,
+          lock.token,
+          lock.until,
+        )
+      : this.stmt(`INSERT INTO work_queue (queue, item, visible_at) VALUES (?, ?, ?)`).run(item.queue, JSON.stringify(item), visibleAtMs);
+    return Number(insert.lastInsertRowid);
   }
 
   private requireInstanceLock(lockToken: string, now: number): string {
