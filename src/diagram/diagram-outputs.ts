@@ -4,7 +4,7 @@
  * `.hover.d.ts` that shows each diagram when hovering its orchestration class. Files are
  * written only when their content changed.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { writeIfChanged } from './atomic-write.js';
 import type { ResolvedDiagramOptions } from './diagram-options.js';
@@ -25,6 +25,30 @@ export function diagramPath(o: ResolvedDiagramOptions & { outputDir: string }, n
 }
 
 /** Writes every output; `diagrams` holds every rendering, the primary format first per orchestration. */
+/** Every file `writeOutputs` writes for these renderings. */
+export function outputPaths(o: ResolvedDiagramOptions, diagrams: GeneratedDiagram[]): string[] {
+  const paths: string[] = [];
+  const outputDir = o.outputDir;
+  if (outputDir !== false) for (const d of diagrams) paths.push(diagramPath({ ...o, outputDir }, d.name, d.format));
+  if (o.constantsModule) paths.push(resolve(o.cwd, o.constantsModule));
+  if (o.dtsFile) {
+    const path = resolve(o.cwd, o.dtsFile);
+    paths.push(path, path.replace(/\.d\.ts$/, '.hover.d.ts'));
+  }
+  if (o.sourceJsdoc) for (const d of diagrams) if (d.className && d.format === o.diagramFormat) paths.push(resolve(o.cwd, d.file));
+  return paths;
+}
+
+/** Sizes and mtimes of `paths`: unchanged while nobody touched the outputs. */
+export function outputsStamp(paths: string[]): string {
+  return paths
+    .map((p) => {
+      const st = statSync(p, { throwIfNoEntry: false });
+      return st ? `${st.size}:${st.mtimeMs}` : '-';
+    })
+    .join('|');
+}
+
 /** Whether these options write any file besides the caches. */
 export function writesOutputs(o: ResolvedDiagramOptions): boolean {
   return o.outputDir !== false || o.constantsModule !== false || o.dtsFile !== false || o.sourceJsdoc;

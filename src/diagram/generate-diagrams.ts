@@ -9,7 +9,7 @@ import { relative, resolve } from 'node:path';
 import type { LlmProvider } from '../llm/provider.js';
 import { DiagramConfigError, resolveDiagramOptions, type DiagramOptions, type LlmMode, type ResolvedDiagramOptions } from './diagram-options.js';
 import { diagramsIndexCode, renderingsBySlug } from './diagram-modules.js';
-import { diagramPath, hashLine, writeOutputs, writesOutputs } from './diagram-outputs.js';
+import { diagramPath, hashLine, outputPaths, outputsStamp, writeOutputs, writesOutputs } from './diagram-outputs.js';
 import { DiagramSourcing, type GeneratedDiagram } from './diagram-sourcing.js';
 import type { OrchestrationFlow } from './flow-graph.js';
 import type { DiagramFormat } from './formats/index.js';
@@ -123,7 +123,12 @@ export class DiagramProject {
     const memo = memoable ? await this.memoFor(list) : undefined;
     if (memo) {
       const warnings = [...memo.warnings];
-      const written = writesOutputs(this.options) ? this.write(memo.renderings()) : [];
+      let written: string[] = [];
+      // Outputs someone edited or removed since are written again.
+      if (writesOutputs(this.options) && outputsStamp(memo.outputs.paths) !== memo.outputs.stamp) {
+        written = this.write(memo.renderings());
+        this.sources.warm.setMemo({ ...memo, renderings: memo.renderings(), outputs: this.outputs(memo.renderings()) });
+      }
       this.sources.saveManifest();
       return this.result(memo.renderings, { written, warnings, pruned: [], indexCode: memo.indexCode });
     }
@@ -138,11 +143,16 @@ export class DiagramProject {
       const watched = this.filesWithOrchestrations().map((f) => relative(this.options.cwd, f));
       const served = renderings.map((d) => this.asCached(d));
       const indexCode = diagramsIndexCode([...renderingsBySlug(served).values()].map((r) => r[0]));
-      this.sources.warm.setMemo({ key, cacheStamp: this.sourcing.cache.stamp(), renderings: served, warnings: sourceWarnings, watched, indexCode });
+      this.sources.warm.setMemo({ key, cacheStamp: this.sourcing.cache.stamp(), renderings: served, warnings: sourceWarnings, watched, indexCode, outputs: this.outputs(renderings) });
     }
     if (fallback) warnings.unshift(fallback);
     this.sources.saveManifest();
     return this.result(() => renderings, { written, warnings, pruned });
+  }
+
+  private outputs(renderings: GeneratedDiagram[]): { paths: string[]; stamp: string } {
+    const paths = outputPaths(this.options, renderings);
+    return { paths, stamp: outputsStamp(paths) };
   }
 
   private result(renderings: () => GeneratedDiagram[], rest: Pick<GenerateResult, 'written' | 'warnings' | 'pruned' | 'indexCode'>): GenerateResult {

@@ -60,6 +60,8 @@ export interface RunMemo {
   watched: string[];
   /** The code of the `~duroxide/diagrams` module of these renderings. */
   indexCode: string;
+  /** The files the run wrote (diagrams, .d.ts…) and their stamp then: untouched since, they need no rewrite. */
+  outputs: { paths: string[]; stamp: string };
 }
 
 interface Header {

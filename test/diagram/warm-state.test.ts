@@ -3,7 +3,7 @@
  * build without reading a source or a cache entry, that notices every change a build depends
  * on, and that a damaged copy never breaks (the build takes the cold path and rewrites it).
  */
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { DiagramCache } from '../../src/diagram/diagram-cache.js';
@@ -46,6 +46,22 @@ it('an edited orchestration, or an edited entry of the committed diagram cache, 
   new DiagramCache(join(root, '.duroxide-diagrams')).set('order-saga', { name: edited.name, format: 'mermaid', irHash: edited.irHash, source: 'llm', provider: 'openai', model: 'm', diagram: teammate });
   const served = await build(root);
   expect(served.diagrams[0]).toMatchObject({ source: 'cache', diagram: teammate });
+});
+
+it('outputs someone removed or edited are written again by a warm build; untouched ones are not even read', async () => {
+  const root = makeProject(['order-saga.ts', 'approval.ts']);
+  const withOutputs = () => new DiagramProject({ cwd: root, llm: 'off', outputDir: 'docs/diagrams' }).run();
+  const first = await withOutputs();
+  expect(first.written.length).toBeGreaterThan(0);
+  expect((await withOutputs()).written).toEqual([]);
+  const diagram = join(root, 'docs/diagrams/order-saga.mmd');
+  const text = readFileSync(diagram, 'utf8');
+  rmSync(diagram);
+  expect((await withOutputs()).written).toEqual([diagram]);
+  expect(readFileSync(diagram, 'utf8')).toBe(text);
+  writeFileSync(join(root, 'src/duroxide-diagrams.d.ts'), '// edited by hand\n');
+  expect((await withOutputs()).written).toEqual([join(root, 'src/duroxide-diagrams.d.ts')]);
+  expect((await withOutputs()).written).toEqual([]);
 });
 
 it.each([
