@@ -80,11 +80,13 @@ export const unpluginFactory: UnpluginFactory<DuroxidePluginOptions | undefined>
         const parsed = parseDiagramId(id);
         if (!parsed) return null;
         await reportStart((w) => this.warn(w));
+        // A one-off build (Rollup, Rolldown, Vite say so) was drawn at its start: nothing to watch or re-check.
+        const watching = (this as { meta?: { watchMode?: boolean } }).meta?.watchMode !== false;
         // A watcher that reloads this module without a new build start (webpack, Rspack): redraw first.
-        for (const w of await server.redrawIfStale()) this.warn(w);
+        if (watching) for (const w of await server.redrawIfStale()) this.warn(w);
         const code = await server.moduleCode(parsed.slug, (m) => this.warn(m));
         // Diagram modules depend on the orchestration files: watch mode rebuilds them on edits.
-        for (const file of server.watched) this.addWatchFile(file);
+        if (watching) for (const file of server.watched) this.addWatchFile(file);
         return code;
       },
     },

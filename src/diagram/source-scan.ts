@@ -109,7 +109,7 @@ export class SourceScan {
   /** Whether a file changed on disk (size or mtime) since it was last extracted. */
   isStale(file: string): boolean {
     const stat = statSafe(file);
-    const known = this.warm.file(relative(this.options.cwd, file));
+    const known = this.warm.file(this.rel(file));
     return !stat || !known || known.mtimeMs !== stat.mtimeMs || known.size !== stat.size;
   }
 

@@ -18,7 +18,7 @@ import type { ActivityDiagramMeta, DefinedNames, ExtractionWarning } from './ext
 import type { OrchestrationFlow } from './flow-graph.js';
 
 /** Bump when the file's layout changes. */
-const WARM_STATE_VERSION = 1;
+const WARM_STATE_VERSION = 2;
 export const WARM_STATE_FILE = 'warm-state.json';
 /** What earlier versions kept in the local cache folder: a stat manifest and one file per extraction. */
 const OLD_FILES = /^(manifest|x-[0-9a-f]{32})\.json$/;
@@ -140,7 +140,7 @@ export class WarmState {
   memo(key: string, cacheStamp: string): MemoisedRun | undefined {
     const { header, renderings, indexCode } = this.state();
     const run = header.run;
-    if (!run || run.key !== key || run.cacheStamp !== cacheStamp) return undefined;
+    if (!run || run.key !== key || run.cacheStamp !== cacheStamp || !Array.isArray(run.outputs?.paths) || !Array.isArray(run.warnings)) return undefined;
     return { ...run, indexCode, renderings: () => renderings.get() };
   }
 
