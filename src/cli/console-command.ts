@@ -20,6 +20,7 @@ Options:
   --source DIR   also draw diagrams from the orchestrations under DIR
   --prices FILE  JSON { "<model>": { "inputPerMTok": 0.15, "outputPerMTok": 0.6 } } for costs
   --allow-origin O  another origin allowed to send actions (repeatable)
+  --history-warning-bytes N  warn on an instance whose current history reaches N JSON characters (default 10000000)
   --open         open the URL in a browser`;
 
 function openBrowser(url: string): void {
@@ -42,11 +43,14 @@ export async function consoleCommand(argv: string[], out: NodeJS.WritableStream,
         source: { type: 'string' },
         prices: { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
+        'history-warning-bytes': { type: 'string' },
         open: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
     if (v.port !== undefined && !/^\d+$/.test(v.port)) throw new Error(`--port must be a number, got "${v.port}"`);
+    const warnAt = v['history-warning-bytes'];
+    if (warnAt !== undefined && !/^[1-9]\d*$/.test(warnAt)) throw new Error(`--history-warning-bytes must be a positive whole number, got "${warnAt}"`);
   } catch (e) {
     err.write(`duroxide-llm console: ${(e as Error).message}\n\n${CONSOLE_USAGE}\n`);
     return EXIT.usage;
@@ -73,6 +77,7 @@ export async function consoleCommand(argv: string[], out: NodeJS.WritableStream,
       ...(v.source ? { sourceDir: v.source } : {}),
       ...(prices ? { prices } : {}),
       ...(v['allow-origin'] ? { allowedOrigins: v['allow-origin'] } : {}),
+      ...(v['history-warning-bytes'] ? { historyWarningBytes: Number(v['history-warning-bytes']) } : {}),
     });
     out.write(`duroxide-llm console: ${running.url}\n`);
     if (running.generatedToken) out.write(`Access token (shown once): ${running.token}\n`);

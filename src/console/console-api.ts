@@ -7,9 +7,11 @@ import { readAgentTranscript } from '../agent/agent-client.js';
 import type { TranscriptEntry } from '../agent/transcript.js';
 import { Client } from '../runtime/client.js';
 import type { HistoryEvent, Json } from '../runtime/history.js';
+import { DEFAULT_HISTORY_WARNING_BYTES } from '../store/history-size.js';
 import type { InstanceInfo, InstanceQuery, InstanceStatus, Store } from '../store/store.js';
 import { pendingWaits, type ApprovalDecision, type PendingWait } from './approvals.js';
 import { DiagramCatalog, type ConsoleDiagram } from './diagram-records.js';
+import { historySize, type HistorySize } from './history-size-view.js';
 import { costOf, llmLedger, tokenTotals, type LlmLedgerView, type PriceTable } from './llm-calls.js';
 import { overlayRun, type Overlay } from './overlay.js';
 import { buildTimeline, type Timeline } from './timeline.js';
@@ -21,6 +23,8 @@ export interface ConsoleApiOptions {
   sourceDir?: string;
   /** USD per million tokens by model, for costs. */
   prices?: PriceTable;
+  /** The instance view warns when the current execution's history reaches this many JSON characters (default 10,000,000). */
+  historyWarningBytes?: number;
 }
 
 export interface InstanceRow extends InstanceInfo {
@@ -61,6 +65,8 @@ export interface InstanceDetail {
   transcript: TranscriptEntry[] | null;
   waits: PendingWait[];
   historyLength: number;
+  /** The current execution's size, with a warning past the threshold. */
+  historySize: HistorySize;
 }
 
 export class InstanceNotFound extends Error {
@@ -77,6 +83,7 @@ export class ConsoleApi {
   readonly client: Client;
   private readonly diagrams: DiagramCatalog;
   private readonly prices: PriceTable;
+  private readonly historyWarningBytes: number;
   /** Token totals by instance, valid while the instance's updatedAtMs is unchanged. */
   private readonly usage = new Map<string, { updatedAtMs: number; usage: InstanceRow['llm'] }>();
 
@@ -87,6 +94,7 @@ export class ConsoleApi {
     this.client = new Client(store);
     this.diagrams = new DiagramCatalog(store, opts.sourceDir);
     this.prices = opts.prices ?? {};
+    this.historyWarningBytes = opts.historyWarningBytes ?? DEFAULT_HISTORY_WARNING_BYTES;
   }
 
   async init(): Promise<void> {
@@ -170,6 +178,7 @@ export class ConsoleApi {
     const histories = await Promise.all(executionIds.map(async (executionId) => ({ executionId, history: await this.store.readHistory(instanceId, executionId) })));
     const executionId = opts.executionId && executionIds.includes(opts.executionId) ? opts.executionId : (executionIds[executionIds.length - 1] ?? 0);
     const history = histories.find((h) => h.executionId === executionId)?.history ?? [];
+    const current = histories[histories.length - 1] ?? { executionId: 0, history: [] };
     const started = history.find((e) => e.kind === 'OrchestrationStarted');
     const version = started?.kind === 'OrchestrationStarted' ? started.version : info.version;
     const diagram = await this.diagrams.find(info.name, version);
@@ -195,6 +204,7 @@ export class ConsoleApi {
       transcript: info.name === AGENT_ORCHESTRATION ? await this.transcript(info, history) : null,
       waits: info.status === 'Running' ? pendingWaits(info, history) : [],
       historyLength: history.length,
+      historySize: historySize(current.executionId, current.history, this.historyWarningBytes),
     };
   }
 

@@ -5,6 +5,7 @@ export { createConsoleHandler, createConsoleFetchHandler, ConsoleHandler } from 
 export type { ConsoleHandlerOptions } from './http-handler.js';
 export { ConsoleApi } from './console-api.js';
 export type { InstanceDetail, InstanceListPage, InstanceRow } from './console-api.js';
+export type { HistorySize } from './history-size-view.js';
 export { recordDiagrams, extractFromSource } from './diagram-records.js';
 export type { PendingWait, ApprovalDecision } from './approvals.js';
 export type { PriceTable } from './llm-calls.js';

@@ -1,8 +1,8 @@
 /**
  * The console end to end in headless Chromium, against a store a runtime is writing: the
  * table, the overlay (done, waiting, failed, dimmed, cancelled), approving from the inbox with
- * the instance completing on screen without a reload, cancelling, XSS payloads as text, and the
- * token and Origin checks. Shared by the SQLite and PostgreSQL test files.
+ * the instance completing on screen without a reload, cancelling, XSS payloads as text, the
+ * history-size warning, and the token and Origin checks. Shared by the SQLite and PostgreSQL test files.
  */
 import { expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -57,7 +57,10 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
       const store = await stores.runtimeStore();
       runtime = await startScenarioRuntime(store);
       const s: Scenario = await runScenario(runtime, store);
-      running = await startConsole({ store: consoleStore, port: 0 });
+      // An order carrying 40 KB of notes: its history passes the console's 100 KB warning threshold.
+      const big = await runtime.client.startOrchestration('OrderFlow', { id: 'o-3', express: false, amount: 40, notes: 'n'.repeat(40_000) }, { instanceId: 'order-big' });
+      await runtime.client.waitForOrchestration(big, { timeoutMs: 20_000 });
+      running = await startConsole({ store: consoleStore, port: 0, historyWarningBytes: 100_000 });
       const api = new ConsoleApi(consoleStore);
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -84,6 +87,13 @@ export function consoleEndToEnd(label: string, stores: E2EStores, available: () 
       const open = (id: string) => page.goto(`${running!.url}#/instances/${encodeURIComponent(id)}`);
       await open(s.completed);
       expect(await overlayStates(page, api, s.completed)).toMatchObject({ validate: 'done', shipStandard: 'done', shipExpress: 'not_taken', charge: 'done', end: 'done' });
+      expect(await page.$$('[data-testid=history-warning]')).toHaveLength(0);
+      // The size warning in the instance header, with what to do about it.
+      await open(big);
+      const warning = page.locator('[data-testid=history-warning]');
+      await warning.waitFor();
+      expect(await warning.isVisible()).toBe(true);
+      expect(await warning.textContent()).toMatch(/History 1\d\d\.\d KB \(execution 1\), over the 100\.0 KB warning threshold.*ctx\.continueAsNew\(state\).*outside the history/s);
       await open(s.failed);
       expect(await overlayStates(page, api, s.failed)).toMatchObject({ validate: 'done', shipExpress: 'done', shipStandard: 'not_taken', charge: 'failed' });
       await page.click('g.node[data-state=failed]');

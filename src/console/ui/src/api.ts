@@ -3,6 +3,7 @@ import type { NodeRun } from '../../overlay.js';
 import type { LlmCallRow as LlmCall } from '../../llm-calls.js';
 import type { PendingWait as Wait } from '../../approvals.js';
 import type { TimelineBar as Bar } from '../../timeline.js';
+import type { HistorySize } from '../../history-size-view.js';
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Status = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
 export const STATUSES: Status[] = ['Pending', 'Running', 'Completed', 'Failed', 'Cancelled'];
@@ -39,7 +40,7 @@ export interface FlowNode {
   line?: number;
 }
 // Shapes the server sends, from the modules that build them (types only: nothing of the server is bundled).
-export type { NodeRun, LlmCall, Wait, Bar };
+export type { NodeRun, LlmCall, Wait, Bar, HistorySize };
 export type TranscriptEntry = { iteration: number; kind: string; [k: string]: unknown };
 
 export interface Detail {
@@ -57,6 +58,7 @@ export interface Detail {
   transcript: TranscriptEntry[] | null;
   waits: Wait[];
   historyLength: number;
+  historySize: HistorySize;
 }
 
 export interface HistoryEvent {

@@ -143,6 +143,11 @@ export function InstancePage({ id, query, meta }: { id: string; query: URLSearch
             </>
           )}
         </dl>
+        {detail.historySize.warning && (
+          <div class="history-warning" role="alert" data-testid="history-warning">
+            <b>{detail.historySize.warning.message}</b> {detail.historySize.warning.hint}
+          </div>
+        )}
         <div class="io">
           <div>
             <h4>Input</h4>
