@@ -2,7 +2,7 @@
  * The PostgreSQL schema of PostgresStore, as versioned migrations. `{{s}}` is replaced by
  * the quoted schema name. JSON is kept in `text` columns: `jsonb` cannot hold `\u0000`.
  */
-export const PG_SCHEMA_VERSION = 5;
+export const PG_SCHEMA_VERSION = 6;
 
 // Pieces of PL/pgSQL that functions of several migrations share. A migration's text must not
 // change once released: change a piece only together with a new migration that replaces the
@@ -329,6 +329,64 @@ ${ENQUEUE_TURN_MESSAGES}
       v_unlocked := COALESCE(array_length(p_work_queues, 1), 0) - COALESCE(array_length(o_ids, 1), 0);
 ${notifyAfterTurn('v_unlocked > 0')}
       RETURN NEXT;
+    END $$;
+  `,
+  // Group commit: many turns' (or work acks') calls in one round trip and one transaction,
+  // each call in its own subtransaction so one failing rolls back only itself. A call is the
+  // JSON array of its function's arguments, in order; bytea arguments as hex.
+  6: `
+    CREATE FUNCTION {{s}}.json_texts(j jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+      SELECT COALESCE(array_agg(x ORDER BY o), '{}') FROM jsonb_array_elements_text(j) WITH ORDINALITY AS t(x, o)
+    $$;
+    CREATE FUNCTION {{s}}.json_byteas(j jsonb) RETURNS bytea[] LANGUAGE sql IMMUTABLE AS $$
+      SELECT COALESCE(array_agg(decode(x, 'hex') ORDER BY o), '{}') FROM jsonb_array_elements_text(j) WITH ORDINALITY AS t(x, o)
+    $$;
+    CREATE FUNCTION {{s}}.ack_turns(p_calls text[])
+    RETURNS TABLE (o_row text, o_code text, o_error text)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      c jsonb;
+      t text;
+    BEGIN
+      FOREACH t IN ARRAY p_calls LOOP
+        c := t::jsonb;
+        o_row := NULL; o_code := NULL; o_error := NULL;
+        BEGIN
+          SELECT row_to_json(r)::text INTO o_row FROM {{s}}.ack_turn(
+            c->>0, (c->>1)::bigint, (c->>2)::integer, {{s}}.json_texts(c->3)::integer[], {{s}}.json_texts(c->4),
+            c->>5, c->>6, c->>7, c->>8, c->>9, c->>10, c->>11,
+            {{s}}.json_texts(c->12), {{s}}.json_texts(c->13),
+            {{s}}.json_texts(c->14), {{s}}.json_texts(c->15), {{s}}.json_texts(c->16)::bigint[], c->>17,
+            (c->>18)::integer, (c->>19)::bigint,
+            {{s}}.json_byteas(c->20), {{s}}.json_byteas(c->21), {{s}}.json_texts(c->22), (c->>23)::bigint, (c->>24)::bigint
+          ) AS r;
+        EXCEPTION WHEN OTHERS THEN
+          o_code := SQLSTATE;
+          o_error := SQLERRM;
+        END;
+        RETURN NEXT;
+      END LOOP;
+    END $$;
+    CREATE FUNCTION {{s}}.ack_works_and_claim(p_calls text[])
+    RETURNS TABLE (o_row text, o_code text, o_error text)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      c jsonb;
+      t text;
+    BEGIN
+      FOREACH t IN ARRAY p_calls LOOP
+        c := t::jsonb;
+        o_row := NULL; o_code := NULL; o_error := NULL;
+        BEGIN
+          SELECT row_to_json(r)::text INTO o_row FROM {{s}}.ack_work_and_claim(
+            c->>0, (c->>1)::bigint, c->>2, c->>3, (c->>4)::bigint, c->>5, c->>6
+          ) AS r;
+        EXCEPTION WHEN OTHERS THEN
+          o_code := SQLSTATE;
+          o_error := SQLERRM;
+        END;
+        RETURN NEXT;
+      END LOOP;
     END $$;
   `,
 };

@@ -23,6 +23,7 @@ import { instanceOrder, instanceWhere, type SqlDialect } from './sql-instance-qu
 import { instanceColumns, instanceFromRow, lockedWorkItemFromRow, queuedMessageFromRow, type Row } from './sql-rows.js';
 import type { AbandonOptions, DiagramRecord, InstanceInfo, InstancePage, InstanceQuery, InstanceStatus, KnownHistory, ListInstancesOptions, LlmUsageSummary, LockedWorkItem, OrchestrationItem, QueueName, RateLimitRequest, Store, TurnCommit } from './store.js';
 import { WorkListeners } from './work-listeners.js';
+import { CallBatcher } from './call-batcher.js';
 
 export interface PostgresStoreOptions {
   /** Default: env DATABASE_URL. */
@@ -179,12 +180,14 @@ export class PostgresStore implements Store {
       if (row.o_warn) this.logger.warn(...historySizeWarning(row.o_instance, commit.executionId, Number(row.o_history_bytes), this.historyWarningBytes));
       return row;
     };
-    if (!commit.cancelledWork?.length && !commit.cancelledTimers?.length) return done(await this.ackTurnWith((sql, p) => this.q(sql, p), lockToken, commit, encoded, lockWork, lockUntil));
+    if (!commit.cancelledWork?.length && !commit.cancelledTimers?.length) {
+      return done(await this.turnCommits.call(this.ackTurnArgs(lockToken, commit, encoded, lockWork, lockUntil)));
+    }
     // Rare: the turn cancelled earlier work (race losers). Commit and delete in one transaction.
     const client = await this.pool!.connect();
     try {
       await client.query('BEGIN');
-      const row = await this.ackTurnWith((sql, p) => client.query(sql, p), lockToken, commit, encoded, lockWork, lockUntil);
+      const row = await this.ackTurnWith((sql, p) => client.query(sql, p), this.ackTurnArgs(lockToken, commit, encoded, lockWork, lockUntil));
       await this.deleteCancelled(client, row.o_instance as string, commit);
       await client.query('COMMIT');
       return done(row);
@@ -214,52 +217,72 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async ackTurnWith(
-    query: (sql: string, params: unknown[]) => Promise<{ rows: Row[] }>,
-    lockToken: string,
-    commit: TurnCommit,
-    encoded: EncodedEvents,
-    lockWork: number,
-    lockUntil: number,
-  ): Promise<Row> {
-    const i = instanceColumns(commit.instance);
-    let r;
+  private async ackTurnWith(query: (sql: string, params: unknown[]) => Promise<{ rows: Row[] }>, args: unknown[]): Promise<Row> {
+    let row: Row;
     try {
-      r = await query(`SELECT * FROM ${this.s}.ack_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`, [
-        lockToken,
-        Date.now(),
-        commit.executionId,
-        commit.historyDelta.map((e) => e.eventId),
-        encoded.rows,
-        i.name,
-        i.version,
-        i.status,
-        i.output,
-        i.error,
-        i.customStatus,
-        i.parent,
-        commit.workItems.map((w) => w.queue),
-        commit.workItems.map((w) => JSON.stringify(w)),
-        commit.orchestratorMessages.map((m) => m.message.instanceId),
-        commit.orchestratorMessages.map((m) => JSON.stringify(m.message)),
-        commit.orchestratorMessages.map((m) => m.visibleAtMs ?? Date.now()),
-        this.channel,
-        lockWork,
-        lockUntil,
-        encoded.nodes.map((n) => n.key),
-        encoded.nodes.map((n) => n.prev),
-        encoded.nodes.map((n) => n.body),
-        encoded.plainLength,
-        this.historyWarningBytes,
-      ]);
+      row = (await query(ACK_TURN_SQL(this.s), args)).rows[0];
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') {
-        throw new StoreError(`An event id of this turn already exists in execution ${commit.executionId}; nothing was written.`);
-      }
-      throw err;
+      throw ackTurnError(err, args);
     }
-    if (r.rows[0].o_instance === null) throw new LockLostError(lockToken, 'an orchestration item');
-    return r.rows[0];
+    return checkedAckTurnRow(row, args);
+  }
+
+  /** The arguments of `ack_turn`, in order (a batch sends them as a JSON array). */
+  private ackTurnArgs(lockToken: string, commit: TurnCommit, encoded: EncodedEvents, lockWork: number, lockUntil: number): unknown[] {
+    const i = instanceColumns(commit.instance);
+    const now = Date.now();
+    return [
+      lockToken,
+      now,
+      commit.executionId,
+      commit.historyDelta.map((e) => e.eventId),
+      encoded.rows,
+      i.name,
+      i.version,
+      i.status,
+      i.output,
+      i.error,
+      i.customStatus,
+      i.parent,
+      commit.workItems.map((w) => w.queue),
+      commit.workItems.map((w) => JSON.stringify(w)),
+      commit.orchestratorMessages.map((m) => m.message.instanceId),
+      commit.orchestratorMessages.map((m) => JSON.stringify(m.message)),
+      commit.orchestratorMessages.map((m) => m.visibleAtMs ?? now),
+      this.channel,
+      lockWork,
+      lockUntil,
+      encoded.nodes.map((n) => n.key),
+      encoded.nodes.map((n) => n.prev),
+      encoded.nodes.map((n) => n.body),
+      encoded.plainLength,
+      this.historyWarningBytes,
+    ];
+  }
+
+  /** Turn commits of many instances in one round trip (group commit). */
+  private readonly turnCommits = new CallBatcher<unknown[], Row>({
+    one: (args) => this.ackTurnWith((sql, p) => this.q(sql, p), args),
+    many: (calls) => this.batch('ack_turns', calls, (row, args) => checkedAckTurnRow(row, args), ackTurnError),
+  });
+
+  /** Work acks that claim their instance, many in one round trip (group commit). */
+  private readonly workAcks = new CallBatcher<unknown[], Row>({
+    one: async (args) => (await this.q(`SELECT * FROM ${this.s}.ack_work_and_claim($1, $2, $3, $4, $5, $6, $7)`, args)).rows[0],
+    many: (calls) => this.batch('ack_works_and_claim', calls, (row) => row, (err) => err as Error),
+  });
+
+  /** Runs `fn`'s calls through its batch function; each result row checked, each failure mapped. */
+  private async batch(fn: string, calls: unknown[][], check: (row: Row, args: unknown[]) => Row, mapError: (err: unknown, args: unknown[]) => Error): Promise<(Row | Error)[]> {
+    const r = await this.q(`SELECT * FROM ${this.s}.${fn}($1::text[])`, [calls.map((args) => JSON.stringify(args.map(jsonArgument)))]);
+    return r.rows.map((row, i) => {
+      if (row.o_code !== null) return mapError(Object.assign(new Error(row.o_error as string), { code: row.o_code as string }), calls[i]);
+      try {
+        return check(JSON.parse(row.o_row as string) as Row, calls[i]);
+      } catch (err) {
+        return err as Error;
+      }
+    });
   }
 
   /** Which of `keys` the payloads table holds (hex). No query when there is nothing to probe. */
@@ -320,16 +343,7 @@ export class PostgresStore implements Store {
   async ackWorkItemAndLockInstance(lockToken: string, completion: OrchestratorMessage, lockMs: number, opts?: { knownHistory?: KnownHistory }): Promise<OrchestrationItem | null> {
     const now = Date.now();
     const token = randomUUID();
-    const r = await this.q(`SELECT * FROM ${this.s}.ack_work_and_claim($1, $2, $3, $4, $5, $6, $7)`, [
-      lockToken,
-      now,
-      completion.instanceId,
-      JSON.stringify(completion),
-      now + lockMs,
-      token,
-      this.channel,
-    ]);
-    const row = r.rows[0];
+    const row = await this.workAcks.call([lockToken, now, completion.instanceId, JSON.stringify(completion), now + lockMs, token, this.channel]);
     if (!row.o_acked) throw new LockLostError(lockToken, 'a work item');
     return row.o_ids ? this.toItem(row, token, opts) : null;
   }
@@ -547,4 +561,27 @@ function safeTarget(connectionString: string): string {
   } catch {
     return '(unparsable connection string)';
   }
+}
+
+const ACK_TURN_SQL = (schema: string) =>
+  `SELECT * FROM ${schema}.ack_turn(${Array.from({ length: 25 }, (_, i) => `$${i + 1}`).join(', ')})`;
+
+/** A turn whose lock is gone writes nothing and returns no instance. */
+function checkedAckTurnRow(row: Row, args: unknown[]): Row {
+  if (row.o_instance === null) throw new LockLostError(args[0] as string, 'an orchestration item');
+  return row;
+}
+
+function ackTurnError(err: unknown, args: unknown[]): Error {
+  if ((err as { code?: string }).code === '23505') {
+    return new StoreError(`An event id of this turn already exists in execution ${args[2] as number}; nothing was written.`);
+  }
+  return err as Error;
+}
+
+/** A function argument as JSON for a batch: bytea (Buffers) as hex. */
+function jsonArgument(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return v.toString('hex');
+  if (Array.isArray(v)) return v.map(jsonArgument);
+  return v;
 }

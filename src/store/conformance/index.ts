@@ -10,7 +10,7 @@
 import { describe } from 'vitest';
 import type { Store } from '../store.js';
 import { cancellationCases } from './cancellation.js';
-import { concurrencyCases } from './concurrency.js';
+import { concurrencyCases, simultaneousAckCases } from './concurrency.js';
 import { delayedMessageCases, delayedWorkCases } from './delayed-visibility.js';
 import { fetchOnAckCases } from './fetch-on-ack.js';
 import { executionHistoryCases } from './history.js';
@@ -37,7 +37,7 @@ const SECTIONS: [heading: string, cases: ((kit: StoreKit) => void)[]][] = [
   ['attempts and poison counting', [attemptCases]],
   ['continue-as-new executions', [executionHistoryCases]],
   ['work queue', [workQueueCases, workItemLeaseCases, delayedWorkCases]],
-  ['concurrency', [concurrencyCases]],
+  ['concurrency', [concurrencyCases, simultaneousAckCases]],
   ['optional capabilities', [notificationCases, rateWindowCases, fetchOnAckCases, managementReadCases]],
 ];
 
