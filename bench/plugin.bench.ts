@@ -8,6 +8,8 @@
  *   (those with a decorator line): lowering_overhead_ratio;
  * - a project with `experimentalDecorators`, which Vite 8's Oxc lowers itself: the plugin (its
  *   default options) must add nothing of its own: legacy_overhead_ratio;
+ * - the plugin's own cost: against a build without it whose stub holds the same index module
+ *   (what its 100 diagrams cost the bundler is then on both sides): plugin_own_overhead_ratio;
  * - cold builds of the 1,000-module project (empty diagram cache, every diagram asked of a
  *   loopback model and validated), extraction alone, and LLM calls per cold and warm build.
  * Last line: RESULT ...
@@ -155,7 +157,7 @@ function standardDecoratorPlugin(): Plugin {
   };
 }
 
-type Variant = 'without' | 'with' | 'baseline-lowering' | 'with-lowering' | 'with-defaults';
+type Variant = 'without' | 'without-same-content' | 'with' | 'baseline-lowering' | 'with-lowering' | 'with-defaults';
 
 async function viteBuild(p: Project, variant: Variant, llm: OpenAIProvider): Promise<number> {
   const ours = variant === 'with' || variant === 'with-lowering' || variant === 'with-defaults';
@@ -166,7 +168,7 @@ async function viteBuild(p: Project, variant: Variant, llm: OpenAIProvider): Pro
     root: p.root,
     logLevel: 'silent',
     configFile: false,
-    resolve: ours ? {} : { alias: { '~duroxide/diagrams': join(p.root, 'src/diagrams-stub.ts') } },
+    resolve: ours ? {} : { alias: { '~duroxide/diagrams': join(p.root, variant === 'without-same-content' ? 'diagrams-same-content.js' : 'src/diagrams-stub.ts') } },
     plugins: [
       ...(ours ? [duroxide({ cwd: p.root, llm, outputDir: false, dtsFile: false, ...lowering })] : []),
       ...(variant === 'baseline-lowering' ? [standardDecoratorPlugin()] : []),
@@ -220,11 +222,21 @@ const pairs = [
 ] as const;
 // Several probes prefer one pair at a time (BENCH_PAIRS=plugin,legacy); the RESULT line needs all four.
 const only = process.env.BENCH_PAIRS?.split(',');
-const measured = pairs.filter((x) => !only || only.includes(x.key));
+const measured: { key: string; project: Project; base: Variant; ours: Variant }[] = pairs.filter((x) => !only || only.includes(x.key));
 const times = new Map<string, { base: number[]; ours: number[] }>(pairs.map((x) => [x.key, { base: [], ours: [] }]));
 for (const x of measured) {
   await viteBuild(x.project, x.base, llm); // warm-up: Vite, and the first warm build fills the warm state
   await viteBuild(x.project, x.ours, llm);
+}
+// The plugin's own cost apart from what its output costs the bundler: a build without it whose
+// stub holds the very index module it serves (100 diagrams and their flow graphs).
+const served = await new DiagramProject({ cwd: p1k.root, llm, outputDir: false, dtsFile: false }).run();
+writeFileSync(join(p1k.root, 'diagrams-same-content.js'), served.indexCode ?? '');
+const ownPair = { key: 'own', project: p1k, base: 'without-same-content', ours: 'with' } as const;
+times.set('own', { base: [], ours: [] });
+if (!only || only.includes('own')) {
+  measured.push(ownPair);
+  await viteBuild(p1k, 'without-same-content', llm);
 }
 const afterCold = model.calls();
 recording = true;
@@ -268,6 +280,8 @@ const ratio = ratioOf('plugin');
 const ratio5k = ratioOf('plugin5k');
 const loweringRatio = ratioOf('lowering');
 const legacyRatio = ratioOf('legacy');
+const ownRatio = ratioOf('own');
+const ownCpuRatio = cpuRatio(p1k, 'with', 'without-same-content');
 const coldRatio = COLD_RUNS ? median(coldTimes) / median(coldWithout) : NaN;
 console.log(
   `machine: ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, node ${process.version}; 1,000 and 5,000 modules (10 % orchestrations, ~5 KB each); ` +
@@ -278,6 +292,8 @@ console.table([
   { measure: 'with the plugin, warm cache, no lowering (ms, median)', value: ms('plugin', 'ours') },
   { measure: 'warm overhead ratio, 1,000 modules (target <= 1.05)', value: ratio.toFixed(3) },
   { measure: 'CPU-time ratio, 1,000 modules (this process, with / without)', value: pluginCpuRatio.toFixed(3) },
+  { measure: 'without the plugin, a stub with the same index module (ms, median)', value: ms('own', 'base') },
+  { measure: "the plugin's own overhead: with / that build (wall; CPU)", value: `${ownRatio.toFixed(3)}; ${ownCpuRatio.toFixed(3)}` },
   { measure: 'Vite build without the plugin, 5,000 modules (ms, median)', value: ms('plugin5k', 'base') },
   { measure: 'with the plugin, 5,000 modules (ms, median)', value: ms('plugin5k', 'ours') },
   { measure: 'warm overhead ratio, 5,000 modules (target <= 1.05)', value: ratio5k.toFixed(3) },
@@ -297,6 +313,6 @@ console.table([
 ]);
 console.log(
   `RESULT plugin_overhead_ratio=${ratio.toFixed(3)} plugin_cold_build_ms=${median(coldTimes).toFixed(0)} plugin_cold_ratio=${coldRatio.toFixed(3)} extract_files_per_s=${extractPerS.toFixed(0)} skip_files_per_s=${skipPerS.toFixed(0)} cold_llm_calls=${coldCalls} warm_llm_calls=${warmCalls} ` +
-    `plugin_overhead_ratio_5k=${ratio5k.toFixed(3)} lowering_overhead_ratio=${loweringRatio.toFixed(3)} legacy_overhead_ratio=${legacyRatio.toFixed(3)} plugin_cpu_ratio=${pluginCpuRatio.toFixed(3)} plugin_cpu_ratio_5k=${pluginCpuRatio5k.toFixed(3)}`,
+    `plugin_overhead_ratio_5k=${ratio5k.toFixed(3)} lowering_overhead_ratio=${loweringRatio.toFixed(3)} legacy_overhead_ratio=${legacyRatio.toFixed(3)} plugin_cpu_ratio=${pluginCpuRatio.toFixed(3)} plugin_cpu_ratio_5k=${pluginCpuRatio5k.toFixed(3)} plugin_own_overhead_ratio=${ownRatio.toFixed(3)} plugin_own_cpu_ratio=${ownCpuRatio.toFixed(3)}`,
 );
 process.exit(0);
