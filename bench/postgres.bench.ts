@@ -25,8 +25,14 @@ const here = import.meta.dirname;
 const admin = new pg.Client({ connectionString: BASE });
 await admin.connect();
 
-function spawnTs(file: string, args: string[]): { child: ChildProcess; lines: string[]; ready: Promise<void>; exited: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'postgres', file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Our workers run with --throw-deprecation: a pg deprecation (overlapping queries on one
+ * client) fails the bench. DBOS's stderr is labelled: its pg pool prints one such warning.
+ */
+function spawnTs(file: string, args: string[], label?: string): { child: ChildProcess; lines: string[]; ready: Promise<void>; exited: Promise<void> } {
+  const flags = label ? [] : ['--throw-deprecation'];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(here, 'postgres', file), ...args], { stdio: ['ignore', 'pipe', label ? 'pipe' : 'inherit'] });
+  if (label) child.stderr!.on('data', (d: Buffer) => process.stderr.write(d.toString().replace(/^(?=.)/gm, `[${label}] `)));
   const lines: string[] = [];
   let onLine: () => void = () => {};
   const ready = new Promise<void>((r) => (onLine = r));
@@ -34,7 +40,15 @@ function spawnTs(file: string, args: string[]): { child: ChildProcess; lines: st
     lines.push(...d.toString().trim().split('\n'));
     onLine();
   });
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const exited = new Promise<void>((r) =>
+    child.on('exit', (code) => {
+      if (code !== 0) {
+        console.error(`bench:postgres: ${file} exited with code ${code} (a deprecation warning or a crash, above)`);
+        process.exit(1);
+      }
+      r();
+    }),
+  );
   return { child, lines, ready, exited };
 }
 
@@ -72,7 +86,7 @@ async function dbos(): Promise<number> {
   url.pathname = '/duroxide_bench_dbos';
   await admin.query('DROP DATABASE IF EXISTS duroxide_bench_dbos WITH (FORCE)');
   await admin.query('CREATE DATABASE duroxide_bench_dbos');
-  const run = spawnTs('dbos-worker.ts', [url.toString(), String(ORCHESTRATIONS)]);
+  const run = spawnTs('dbos-worker.ts', [url.toString(), String(ORCHESTRATIONS)], 'DBOS worker');
   await run.exited;
   const { startedAtMs } = JSON.parse(run.lines.at(-1) ?? '{}') as { startedAtMs?: number };
   if (!startedAtMs) throw new Error(`DBOS run failed: ${run.lines.join('\n')}`);

@@ -32,6 +32,9 @@ const commitTurnRows = (instance: string) => `
 const ACK_TURN_PARAMS_V3_TYPES =
   'text, bigint, integer, integer[], text[], text, text, text, text, text, text, text, text[], text[], text[], text[], bigint[], text, integer, bigint';
 
+/** The argument types of the `ack_turn` of migration 5, which migration 6 replaces. */
+const ACK_TURN_PARAMS_V5_TYPES = `${ACK_TURN_PARAMS_V3_TYPES}, bytea[], bytea[], text[], bigint, bigint`;
+
 /** The turn's orchestrator messages (to itself, children, parents), each with its visibility time. */
 const ENQUEUE_TURN_MESSAGES = `
       INSERT INTO {{s}}.orchestrator_queue (instance_id, message, visible_at)
@@ -331,10 +334,66 @@ ${notifyAfterTurn('v_unlocked > 0')}
       RETURN NEXT;
     END $$;
   `,
+  // Fewer writes per turn: the lease released by one DELETE, the instance row and history size
+  // in one upsert, fetched-on-ack work inserted locked.
   // Group commit: many turns' (or work acks') calls in one round trip and one transaction,
   // each call in its own subtransaction so one failing rolls back only itself. A call is the
   // JSON array of its function's arguments, in order; bytea arguments as hex.
   6: `
+    DROP FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS_V5_TYPES});
+    CREATE FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS},
+      p_lock_work integer, p_lock_until bigint,
+      p_payload_keys bytea[], p_payload_prevs bytea[], p_payload_bodies text[], p_history_bytes bigint, p_warn_bytes bigint
+    ) RETURNS TABLE (o_instance text, o_ids bigint[], o_items text[], o_attempts integer[], o_tokens text[], o_history_bytes bigint, o_warn boolean)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      v_warned boolean;
+      v_unlocked integer;
+    BEGIN
+      -- Releasing the lease proves it was held; a lost one writes nothing.
+      DELETE FROM {{s}}.instance_locks l WHERE l.lock_token = p_token AND l.locked_until > p_now RETURNING l.instance_id INTO o_instance;
+      IF o_instance IS NULL THEN
+        RETURN NEXT;
+        RETURN;
+      END IF;
+      INSERT INTO {{s}}.payloads (key, prev, body)
+        SELECT n.k, n.p, n.b FROM unnest(p_payload_keys, p_payload_prevs, p_payload_bodies) AS n(k, p, b)
+        ON CONFLICT (key) DO NOTHING;
+      INSERT INTO {{s}}.history (instance_id, execution_id, event_id, event)
+        SELECT o_instance, p_execution, e.id, e.body FROM unnest(p_event_ids, p_events) AS e(id, body);
+      -- The instance row and the execution's history size in one write.
+      INSERT INTO {{s}}.instances AS i (instance_id, name, version, status, execution_id, output, error, custom_status, parent_instance_id,
+                                        created_at, updated_at, history_bytes, history_execution)
+        VALUES (o_instance, p_name, p_version, p_status, p_execution, p_output, p_error, p_custom, p_parent, p_now, p_now, p_history_bytes, p_execution)
+        ON CONFLICT (instance_id) DO UPDATE SET name = p_name, version = p_version, status = p_status,
+          execution_id = GREATEST(i.execution_id, p_execution), output = p_output, error = p_error,
+          custom_status = p_custom, parent_instance_id = p_parent, updated_at = p_now,
+          history_bytes = CASE WHEN i.history_execution = p_execution THEN i.history_bytes + p_history_bytes ELSE p_history_bytes END,
+          history_execution = p_execution
+        RETURNING i.history_bytes, i.history_warned INTO o_history_bytes, v_warned;
+      o_warn := NOT v_warned AND o_history_bytes >= p_warn_bytes;
+      IF o_warn THEN
+        UPDATE {{s}}.instances SET history_warned = true WHERE instance_id = o_instance;
+      END IF;
+      DELETE FROM {{s}}.orchestrator_queue WHERE lock_token = p_token;
+      -- New work; the first p_lock_work activities are inserted locked for the caller (fetch-on-ack).
+      WITH w AS (
+        SELECT w.q, w.item, w.n, (w.q = 'activity' AND count(*) FILTER (WHERE w.q = 'activity') OVER (ORDER BY w.n) <= p_lock_work) AS take
+        FROM unnest(p_work_queues, p_work_items) WITH ORDINALITY AS w(q, item, n)),
+      ins AS (
+        INSERT INTO {{s}}.work_queue (queue, item, visible_at, lock_token, locked_until, attempt)
+        SELECT w.q, w.item, p_now, CASE WHEN w.take THEN gen_random_uuid()::text END, CASE WHEN w.take THEN p_lock_until ELSE 0 END,
+               CASE WHEN w.take THEN 1 ELSE 0 END
+        FROM w ORDER BY w.n
+        RETURNING id, item, attempt, lock_token)
+      SELECT array_agg(ins.id ORDER BY ins.id), array_agg(ins.item ORDER BY ins.id),
+             array_agg(ins.attempt ORDER BY ins.id), array_agg(ins.lock_token ORDER BY ins.id)
+        INTO o_ids, o_items, o_attempts, o_tokens FROM ins WHERE ins.lock_token IS NOT NULL;
+${ENQUEUE_TURN_MESSAGES}
+      v_unlocked := COALESCE(array_length(p_work_queues, 1), 0) - COALESCE(array_length(o_ids, 1), 0);
+${notifyAfterTurn('v_unlocked > 0')}
+      RETURN NEXT;
+    END $$;
     CREATE FUNCTION {{s}}.json_texts(j jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
       SELECT COALESCE(array_agg(x ORDER BY o), '{}') FROM jsonb_array_elements_text(j) WITH ORDINALITY AS t(x, o)
     $$;

@@ -41,7 +41,8 @@ async function prepare(name: string): Promise<{ schema: string; client: Client; 
 }
 
 function spawnWorker(schema: string, mode: string): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, schema, mode], {
+  // --throw-deprecation: a pg deprecation (queries overlapping on one client) fails the worker.
+  const child = spawn(process.execPath, ['--throw-deprecation', '--import', 'tsx', worker, schema, mode], {
     env: { ...process.env, DATABASE_URL },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
