@@ -1,4 +1,5 @@
 /** Runs one activity work item: resolve the function and run it with an activity context. */
+import { performance } from 'node:perf_hooks';
 import type { ActivityContext, TraceLevel } from './context-api.js';
 import { NonJsonValueError, PayloadTooLargeError, UnknownActivityError, toErrorDetails } from './errors.js';
 import { poisonDetails } from './poison.js';
@@ -23,6 +24,8 @@ export interface ActivityWorkerOptions extends LeasedWorkOptions {
   onTrace?: (instanceId: string, level: TraceLevel, message: string, fields?: Record<string, unknown>) => void;
   onError: (where: string, err: unknown) => void;
   telemetry?: Telemetry;
+  /** A queued run finished (how long it took): inline activities learn which ones are short. */
+  onRun?: (name: string, durationMs: number) => void;
 }
 
 export async function runActivityItem(locked: LeasedItem, opts: ActivityWorkerOptions): Promise<void> {
@@ -42,19 +45,94 @@ export async function runActivityItem(locked: LeasedItem, opts: ActivityWorkerOp
     opts,
     async (stop, fence): Promise<OrchestratorMessage> => {
       if (refusal) return { kind: 'ActivityFailed', ...base, error: refusal };
-      await fence(); // never start an activity whose lease another worker may hold now
-      try {
-        const registered = opts.activities.resolve(item.name);
-        const run = async () => registered.fn(activityContext(item, locked.attempt, stop, opts), item.input);
-        const result = await (opts.telemetry?.tracing ? opts.telemetry.inSpan(item.instanceId, `activity ${item.name}`, activityAttributes(item, locked.attempt), run) : run());
-        const json = checkedJson(result, `Result of activity "${item.name}"`, opts.maxPayloadBytes);
-        return { kind: 'ActivityCompleted', ...base, result: json };
-      } catch (err) {
-        return { kind: 'ActivityFailed', ...base, error: toErrorDetails(err, isPermanent(err) ? false : undefined) };
-      }
+      // Never start an activity whose lease another worker may hold now; the synchronous check
+      // also covers a freeze between the proof and the start.
+      do await fence();
+      while (!fence.heldNow());
+      const startedAt = performance.now();
+      const completion = await executeActivity(item, locked.attempt, stop, opts);
+      opts.onRun?.(item.name, performance.now() - startedAt);
+      return completion;
     },
-    { beforeRun: 'before-activity-run', afterRun: 'after-activity-run', beforeAck: 'before-activity-ack', afterAck: 'after-activity-ack' },
+    ACTIVITY_POINTS,
   );
+}
+
+const ACTIVITY_POINTS = { beforeRun: 'before-activity-run', afterRun: 'after-activity-run', beforeAck: 'before-activity-ack', afterAck: 'after-activity-ack' } as const;
+
+/** Runs a registered activity's function; its outcome as the completion message (never throws). */
+export async function executeActivity(
+  item: ActivityWorkItem,
+  attempt: number,
+  stop: StopSignal,
+  opts: Pick<ActivityWorkerOptions, 'activities' | 'maxPayloadBytes' | 'telemetry' | 'onTrace'>,
+): Promise<OrchestratorMessage> {
+  const base = { instanceId: item.instanceId, executionId: item.executionId, sourceEventId: item.eventId };
+  try {
+    const registered = opts.activities.resolve(item.name);
+    const run = async () => registered.fn(activityContext(item, attempt, stop, opts), item.input);
+    const result = await (opts.telemetry?.tracing ? opts.telemetry.inSpan(item.instanceId, `activity ${item.name}`, activityAttributes(item, attempt), run) : run());
+    const json = checkedJson(result, `Result of activity "${item.name}"`, opts.maxPayloadBytes);
+    return { kind: 'ActivityCompleted', ...base, result: json };
+  } catch (err) {
+    return { kind: 'ActivityFailed', ...base, error: toErrorDetails(err, isPermanent(err) ? false : undefined) };
+  }
+}
+
+/**
+ * An activity that started inline (in its turn, before the turn was committed) and outlived the
+ * inline budget: its turn was committed with its work item locked for this worker, and the run
+ * goes on under that item's lease, acked like any other.
+ */
+export async function adoptRunningActivity(locked: LeasedItem, running: Promise<OrchestratorMessage>, stop: InlineStop, opts: ActivityWorkerOptions): Promise<void> {
+  await runLeasedWorkItem(
+    locked,
+    opts,
+    async (lease) => {
+      stop.follow(lease);
+      return running;
+    },
+    ACTIVITY_POINTS,
+  );
+}
+
+/** The stop signal of an inline run: aborted by hand, or by the lease it is later adopted under. */
+export class InlineStop implements StopSignal {
+  private controller: AbortController | null = null;
+  private reason: unknown = undefined;
+  private stopped = false;
+  private lease: StopSignal | null = null;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.stopped) this.controller.abort(this.reason);
+      else if (this.lease) this.forward(this.lease);
+    }
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.stopped || (this.lease?.aborted ?? false);
+  }
+
+  abort(reason: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+
+  /** From now on the run stops when `lease` says so. */
+  follow(lease: StopSignal): void {
+    this.lease = lease;
+    if (this.controller) this.forward(lease);
+  }
+
+  private forward(lease: StopSignal): void {
+    if (lease.aborted) this.abort(lease.signal.reason);
+    else lease.signal.addEventListener('abort', () => this.abort(lease.signal.reason), { once: true });
+  }
 }
 
 function activityAttributes(item: ActivityWorkItem, attempt: number) {
@@ -70,7 +148,7 @@ function activityContext(
   item: ActivityWorkItem,
   attempt: number,
   stop: StopSignal,
-  opts: ActivityWorkerOptions,
+  opts: Pick<ActivityWorkerOptions, 'onTrace'>,
 ): ActivityContext {
   return {
     instanceId: item.instanceId,

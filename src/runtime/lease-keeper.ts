@@ -98,6 +98,11 @@ export class LeaseKeeper implements ClockedLease {
     if (this.lost) throw this.lostError();
   }
 
+  /** Synchronously: the lease is ours and young (taken or renewed less than half a lock ago). */
+  heldNow(): boolean {
+    return !this.lost && performance.now() - this.heldSince < this.opts.lockMs / 2;
+  }
+
   private abort(reason: unknown): void {
     if (this.aborted) return;
     if (this.controller) this.controller.abort(reason);

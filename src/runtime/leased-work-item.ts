@@ -26,6 +26,16 @@ export interface StopSignal {
   readonly aborted: boolean;
 }
 
+/**
+ * Proves the lease before a side effect: resolves while it is held, throws LockLostError when
+ * it is gone. `heldNow()` is the synchronous check to make right before starting the effect:
+ * a worker frozen between the awaited proof and the start must not start it on waking.
+ */
+export interface Fence {
+  (): Promise<void>;
+  heldNow(): boolean;
+}
+
 /** A locked work item and when the request that locked it was sent (`performance.now()`). */
 export interface LeasedItem extends LockedWorkItem {
   lockedAt: number;
@@ -39,14 +49,15 @@ export async function runLeasedWorkItem(
    * tells it when to give up;
    * throws LockLostError when the lease is gone: call it right before each side effect.
    */
-  execute: (stop: StopSignal, fence: () => Promise<void>) => Promise<OrchestratorMessage>,
+  execute: (stop: StopSignal, fence: Fence) => Promise<OrchestratorMessage>,
   points: { beforeRun: KillPoint; afterRun?: KillPoint; beforeAck: KillPoint; afterAck: KillPoint },
 ): Promise<void> {
   const lease = new LeaseKeeper({ ...opts, lockToken: locked.lockToken, instanceId: locked.item.instanceId, lockedAt: locked.lockedAt });
   let completion: OrchestratorMessage;
   try {
     killPoint(points.beforeRun);
-    completion = await execute(lease, () => lease.confirm());
+    const fence = Object.assign(() => lease.confirm(), { heldNow: () => lease.heldNow() });
+    completion = await execute(lease, fence);
   } catch (err) {
     if (err instanceof LockLostError) return; // fenced: another worker owns the item now
     throw err;

@@ -202,6 +202,11 @@ export class Replayer implements ContextEngine {
     return this.outcome !== null;
   }
 
+  /** How many ctx tasks the code is waiting on now (schedules not yet completed or dropped). */
+  get waitingOn(): number {
+    return this.pendingPrimitives;
+  }
+
   get lastEventId(): number {
     return this.history[this.history.length - 1].eventId;
   }

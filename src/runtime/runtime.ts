@@ -5,7 +5,8 @@
 import { ActivityRegistry, DEFAULT_VERSION, OrchestrationRegistry } from './registry.js';
 import type { ActivityDefinition } from '../tools/activity-definition.js';
 import type { ActivityFn, OrchestrationFn, TraceLevel } from './context-api.js';
-import { runActivityItem, type ActivityWorkerOptions } from './activity-worker.js';
+import { adoptRunningActivity, runActivityItem, type ActivityWorkerOptions } from './activity-worker.js';
+import { InlineActivities, type OverBudgetRun } from './inline-activities.js';
 import { LeaseClock } from './lease-clock.js';
 import { renewEveryMs } from './lease-keeper.js';
 import { runLlmItem } from './llm-worker.js';
@@ -24,7 +25,7 @@ import type { WorkQueueName } from './messages.js';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJson } from './json-value.js';
-import { TurnProcessor } from './turn-processor.js';
+import { TurnProcessor, type TurnResult } from './turn-processor.js';
 import { LockLostError } from '../store/errors.js';
 import { ToolRegistry } from '../tools/registry.js';
 import { registerDecorated } from '../tools/register-decorated.js';
@@ -118,6 +119,13 @@ export interface RuntimeOptions {
   maxPayloadBytes?: number;
   /** How often a running activity checks whether its instance was cancelled (default 1 s). */
   cancelCheckMs?: number;
+  /**
+   * Inline activities (default 20 ms): an activity that has proven shorter than this runs in
+   * its turn, before the turn is committed, and is committed with it: one store write per
+   * activity instead of two. One still running after this long finishes as ordinary queued
+   * work. 0 turns it off. See inline-activities.ts for what holds.
+   */
+  inlineActivityMs?: number;
   logger?: Logger;
 }
 
@@ -144,6 +152,8 @@ export class Runtime {
   private readonly direct = new Set<Promise<void>>();
   private directActivities = 0;
   private activityWork: ((item: LeasedItem) => Promise<void>) | null = null;
+  private adopt: ((item: LeasedItem, run: OverBudgetRun) => Promise<void>) | null = null;
+  private inline: InlineActivities | null = null;
 
   constructor(options: RuntimeOptions) {
     if (!options?.store) throw new TypeError('new Runtime({ store }): a store is required (e.g. new SqliteStore())');
@@ -165,6 +175,7 @@ export class Runtime {
       remoteLlm: options.remoteLlm ?? false,
       determinism: options.determinism ?? 'guard',
       tracing: options.tracing ?? true,
+      inlineActivityMs: options.inlineActivityMs ?? 20,
     };
     this.handovers = options.diagrams ?? {};
     this.unknownWork = new UnknownWorkTracker(this.opts.unknownWorkTimeoutMs, this.logger);
@@ -267,8 +278,15 @@ export class Runtime {
         }) ?? { ...toErrorDetails(error, false), message: error.message + this.unknownWork.timedOut() },
       onTrace: (instanceId, level, message, fields) => this.trace(level, message, { instanceId, ...fields }),
       onError: (where, err) => this.logger.error(`duroxide: ${where}`, { error: String(err) }),
+      onRun: (name, ms) => this.inline?.observed(name, ms),
     };
     this.activityWork = (item: LeasedItem) => runActivityItem(item, activityOptions);
+    this.adopt = (item, run) => adoptRunningActivity(item, run.running, run.stop, activityOptions);
+    this.inline =
+      // Only with fetch-on-ack: an inline run past its budget must continue under its item's lease.
+      this.opts.inlineActivityMs > 0 && this.store.ackOrchestrationItemAndLockWork
+        ? new InlineActivities({ budgetMs: this.opts.inlineActivityMs, turnBudgetMs: this.opts.inlineActivityMs * 5, lockMs: this.opts.lockMs, store: this.store, activity: activityOptions })
+        : null;
     this.workers = {
       orchestrator: this.dispatcher<OrchestrationItem>('orchestrator', this.opts.orchestrationConcurrency, {
         fetch: () => this.store.fetchOrchestrationItem(this.opts.lockMs, { knownHistory: this.knownHistory }),
@@ -351,10 +369,18 @@ export class Runtime {
   }
 
   private async runTurnNow(turns: TurnProcessor, item: OrchestrationItem): Promise<void> {
-    let result;
+    const lockedAt = performance.now();
+    let result: TurnResult;
+    let overBudget: OverBudgetRun | null = null;
+    let inlined = 0;
     try {
       result = await turns.process(item, Date.now());
+      if (this.inline && 'commit' in result) ({ result, overBudget, inlined } = await this.inline.run(turns, item, result, lockedAt));
     } catch (err) {
+      if (err instanceof LockLostError) {
+        this.cache?.drop(item.instanceId);
+        return; // the lease ran out (a paused worker): another worker has the instance
+      }
       this.cache?.drop(item.instanceId);
       this.logger.error(`duroxide: turn of ${item.instanceId} failed; it will be retried`, { error: String(err) });
       await this.store.abandonOrchestrationItem(item.lockToken, { delayMs: Math.min(100 * item.attempt, 5000) });
@@ -368,9 +394,10 @@ export class Runtime {
     killPoint('before-turn-ack');
     let taken: LeasedItem[] = [];
     try {
-      // Fetch-on-ack: take the new activities this process has room for in the same round trip.
-      const room = this.activityRoom(result.commit.workItems);
-      if (room > 0 && this.store.ackOrchestrationItemAndLockWork) {
+      // Fetch-on-ack: take the new activities this process has room for in the same round trip
+      // (always the one still running inline: it finishes under that item's lease).
+      const room = Math.max(this.activityRoom(result.commit.workItems), overBudget ? 1 : 0);
+      if (room > 0 && this.store.ackOrchestrationItemAndLockWork && (this.started || overBudget)) {
         const lockedAt = performance.now();
         const locked = await this.store.ackOrchestrationItemAndLockWork(item.lockToken, result.commit, this.opts.lockMs, room);
         taken = locked.map((w) => ({ ...w, lockedAt }));
@@ -380,6 +407,7 @@ export class Runtime {
     } catch (err) {
       this.cache?.drop(item.instanceId);
       result.keep?.close();
+      overBudget?.stop.abort(err); // its turn was not committed: another worker runs it again
       if (err instanceof LockLostError) return; // another worker took the instance; it redoes the turn
       this.logger.error(`duroxide: committing a turn of ${item.instanceId} failed; it will be retried`, { error: String(err) });
       await this.store.abandonOrchestrationItem(item.lockToken, { delayMs: 100 }).catch(() => {});
@@ -389,10 +417,14 @@ export class Runtime {
     this.reportOutcome(item.instanceId, result.commit);
     this.telemetry.timersFired(item.instanceId, result.commit.historyDelta, result.keep?.history ?? [...item.history, ...result.commit.historyDelta]);
     killPoint('after-turn-ack');
+    for (let i = 0; i < inlined; i++) killPoint('after-activity-ack');
     for (const w of taken) {
       this.directActivities++;
-      this.runDirect(this.activityWork!(w).finally(() => this.directActivities--));
+      const adopted = overBudget && (w.item as { eventId?: number }).eventId === overBudget.eventId ? overBudget : null;
+      if (adopted) overBudget = null;
+      this.runDirect((adopted ? this.adopt!(w, adopted) : this.activityWork!(w)).finally(() => this.directActivities--));
     }
+    overBudget?.stop.abort(new Error('its work item was not locked for this worker')); // not expected: fetch-on-ack took it
     // Work this turn created can start now rather than at the next poll.
     for (const w of result.commit.workItems) this.workers[w.queue]?.wake();
     if (result.commit.orchestratorMessages.length) this.workers.orchestrator?.wake();

@@ -126,6 +126,21 @@ export class TurnProcessor {
     return { commit: this.commitOf(replayer, executionId, newEvents, started, inst?.customStatus), keep: replayer.finished ? undefined : replayer };
   }
 
+  /**
+   * Inline activity: the pending commit's only work was one activity, which ran here before
+   * anything was written. Its completion goes to the same replayer in the same turn, and the
+   * commit grows by the completion and what the code did next.
+   */
+  async continueTurn(replayer: Replayer, pending: TurnCommit, completion: CompletionMessage, nowMs: number): Promise<TurnResult> {
+    const builder = new EventBuilder(replayer.index, nowMs);
+    const corrupt = builder.addMessages([completion], pending.executionId);
+    if (corrupt || builder.events.length !== 1) throw new Error(`inline activity: its completion does not fit the turn (${corrupt?.message ?? 'dropped'})`);
+    await replayer.advance(builder.events, nowMs);
+    const started = replayer.started;
+    const next = this.commitOf(replayer, pending.executionId, builder.events, started, pending.instance.customStatus);
+    return { commit: { ...next, historyDelta: [...pending.historyDelta, ...next.historyDelta] }, keep: replayer.finished ? undefined : replayer };
+  }
+
   /** A replayer that ran the code over the whole history (no cached one could be used). */
   private replayFromStart(instanceId: string, fn: OrchestrationFn, persisted: HistoryEvent[], newEvents: HistoryEvent[], nowMs: number): Promise<Replayer> {
     return Replayer.start({

@@ -172,6 +172,50 @@ for (const kind of kinds) {
       });
     }
 
+    describe('with inline activities (100 ms)', () => {
+      const inline = { INLINE_ACTIVITY_MS: '100' };
+      it('frozen before an inline activity past its lease: on waking it starts nothing, and every event is recorded once', async () => {
+        const { spec, open } = newStore();
+        const effects = join(dir, `effects-${n++}.txt`);
+        // Step 0 runs queued (not yet known to be short); steps 1 and 2 run inline in one turn.
+        const frozen = spawnWorker(spec, effects, 'http://127.0.0.1:1/v1', 'start:chain:1', { ...inline, DUROXIDE_PAUSE_AT: 'before-activity-run:2' });
+        await stopped(frozen.child.pid!);
+        const rescuer = spawnWorker(spec, effects, 'http://127.0.0.1:1/v1', 'resume', inline);
+        await rescuer.exited;
+        const beforeWaking = lines(effects).length;
+        frozen.child.kill('SIGCONT');
+        await frozen.exited;
+        expect(lines(effects).slice(beforeWaking)).toEqual([]);
+        const h = await history(open, 'chain-0');
+        expect(h.map((e) => e.eventId)).toEqual(h.map((_, i) => i + 1));
+        expect(h.filter((e) => e.kind === 'ActivityCompleted')).toHaveLength(3);
+        expect(h.filter((e) => e.kind === 'OrchestrationCompleted')).toEqual([expect.objectContaining({ output: 3 })]);
+        expect(lines(effects).map((l) => l.split('|')[2])).toEqual(['0', '1', '2']);
+      });
+
+      it('frozen after an inline activity ran, before its turn was committed: the late commit is refused; only that unrecorded activity runs again', async () => {
+        const { spec, open } = newStore();
+        const effects = join(dir, `effects-${n++}.txt`);
+        const frozen = spawnWorker(spec, effects, 'http://127.0.0.1:1/v1', 'start:chain:1', { ...inline, DUROXIDE_PAUSE_AT: 'before-turn-ack:2' });
+        await stopped(frozen.child.pid!);
+        const rescuer = spawnWorker(spec, effects, 'http://127.0.0.1:1/v1', 'resume', inline);
+        await rescuer.exited;
+        frozen.child.kill('SIGCONT');
+        await frozen.exited;
+        const h = await history(open, 'chain-0');
+        expect(h.map((e) => e.eventId)).toEqual(h.map((_, i) => i + 1)); // no event written twice
+        expect(h.filter((e) => e.kind === 'ActivityCompleted')).toHaveLength(3);
+        expect(h.filter((e) => e.kind === 'OrchestrationCompleted')).toEqual([expect.objectContaining({ output: 3 })]);
+        const runs = lines(effects).map((l) => l.split('|').slice(0, 3).join('|'));
+        const byStep = (step: string) => runs.filter((r) => r.endsWith(`|${step}`));
+        expect(byStep('0')).toHaveLength(1); // recorded before the freeze
+        // Steps 1 and 2 ran inline in the frozen worker's uncommitted turn, then once more by the rescuer.
+        for (const step of ['1', '2']) {
+          expect(byStep(step).map((r) => r.split('|')[0])).toEqual([String(frozen.child.pid), String(rescuer.child.pid)]);
+        }
+      });
+    });
+
     it('frozen in the middle of an activity: its AbortSignal fires on waking and its late result is refused', async () => {
       const { spec, open } = newStore();
       const effects = join(dir, `effects-${n++}.txt`);

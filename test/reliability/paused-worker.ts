@@ -23,6 +23,8 @@ const runtime = new Runtime({
   idlePollMs: 10,
   llm: new OpenAIProvider({ apiKey: 'sk-pause-test', baseURL: llmURL, model: 'gpt-test' }),
   llmReliability: { maxAttempts: 1 },
+  // Queued activities unless a test asks for inline ones (INLINE_ACTIVITY_MS).
+  inlineActivityMs: Number(process.env.INLINE_ACTIVITY_MS ?? 0),
 });
 
 runtime.registerActivity('effect', async (actx, step: number) => {

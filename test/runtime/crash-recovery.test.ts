@@ -8,16 +8,19 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../support/temp-paths.js';
 
 const dir = tempDir('duroxide-crash-');
 const worker = join(import.meta.dirname, 'crash-worker.ts');
 
+/** Inline activities (INLINE_ACTIVITY_MS) in the worker, or queued ones only. */
+let inlineMs = 0;
+
 function runWorker(db: string, effects: string, mode: string, killAt?: string): Promise<{ code: number | null; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, INLINE_ACTIVITY_MS: String(inlineMs) };
     delete env.DUROXIDE_KILL_AT;
     if (killAt) env.DUROXIDE_KILL_AT = killAt;
     const child = spawn(process.execPath, ['--import', 'tsx', worker, db, effects, mode], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -113,9 +116,28 @@ describe('crash recovery', () => {
     }
   });
 
+  describe('with inline activities (50 ms)', () => {
+    beforeAll(() => void (inlineMs = 50));
+    afterAll(() => void (inlineMs = 0));
+    // The chain's later activities run inline: killed after one ran, before its turn was committed, it runs again once.
+    for (const point of ['before-activity-ack:4', 'before-turn-ack:6', 'after-turn-ack:6']) {
+      it(`a crash at ${point}: every orchestration completes once, no recorded activity runs again`, async () => {
+        const { lines, recorded } = await crashThenRecover(point);
+        expectRecordedRanOnce(runsPerStep(lines), recorded);
+      });
+    }
+    it('poison: an activity that crashes its worker is never run inline, so it is still delivered maxAttempts times', async () => {
+      await expectActivityPoison('activity-poison-inline');
+    });
+  });
+
   it('poison: an activity that keeps crashing its worker is delivered maxAttempts times, then fails with a catchable PoisonMessageError', async () => {
-    const db = join(dir, 'activity-poison.db');
-    const effects = join(dir, 'activity-poison-effects.txt');
+    await expectActivityPoison('activity-poison');
+  });
+
+  async function expectActivityPoison(name: string) {
+    const db = join(dir, `${name}.db`);
+    const effects = join(dir, `${name}-effects.txt`);
     let last = await runWorker(db, effects, 'start:calls-a-killer:1');
     let deliveries = last.signal === 'SIGKILL' ? 1 : 0;
     for (let i = 0; i < 8 && last.signal === 'SIGKILL'; i++) {
@@ -129,7 +151,7 @@ describe('crash recovery', () => {
     expect(instances[0].status).toBe('Completed');
     expect(instances[0].output).toContain('PoisonMessageError');
     expect(instances[0].output).toContain('was delivered 4 times; the first 3 deliveries never finished');
-  });
+  }
 
   it('poison: a turn that keeps crashing the worker fails the instance after maxAttempts', async () => {
     const db = join(dir, 'poison.db');

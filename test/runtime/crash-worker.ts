@@ -10,7 +10,9 @@ import { TERMINAL_STATUSES } from '../../src/store/store.js';
 
 const [dbPath, effectsPath, mode] = process.argv.slice(2);
 const store = new SqliteStore({ path: dbPath });
-const runtime = new Runtime({ store, logger: silentLogger, lockMs: 300, idlePollMs: 10, maxAttempts: 3 });
+// Queued activities unless a test asks for inline ones (INLINE_ACTIVITY_MS).
+const inlineActivityMs = Number(process.env.INLINE_ACTIVITY_MS ?? 0);
+const runtime = new Runtime({ store, logger: silentLogger, lockMs: 300, idlePollMs: 10, maxAttempts: 3, inlineActivityMs });
 
 runtime.registerActivity('effect', async (actx, step: number) => {
   appendFileSync(effectsPath, `${actx.instanceId}|${step}|${actx.attempt}\n`);

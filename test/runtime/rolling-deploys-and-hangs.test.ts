@@ -54,7 +54,9 @@ describe('rolling deploys', () => {
     await sleep(400);
     expect((await first.runtime.client.getStatus(id))?.status).toBe('Running');
     await startRuntime((rt) => (setup(rt), rt.registerActivity('report', async () => 'from the new node')), { path: first.path });
-    expect(await first.runtime.client.getResult(id, { timeoutMs: 15_000 })).toBe('from the new node');
+    // Both runtimes poll for the item; each time the old one wins it, it leaves it again with a
+    // longer backoff (up to 5 s), so under load the new one may need a few rounds.
+    expect(await first.runtime.client.getResult(id, { timeoutMs: 40_000 })).toBe('from the new node');
 
     await stopRuntime(first.runtime);
     const alone = await startRuntime(setup, { unknownWorkTimeoutMs: 200 });
