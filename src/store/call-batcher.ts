@@ -1,7 +1,9 @@
 /**
  * Group commit for a database server: calls of one kind made while the event loop is busy
  * (the turn commits of many instances, say) go to the server together, in one round trip and
- * one transaction, when the burst yields (setImmediate). A lone call goes as it is. Each
+ * one transaction, when the burst yields. A lone call goes as it is. While calls come one at a
+ * time, each goes as soon as the current code yields (a microtask); once groups hold several,
+ * a group waits for the event loop's turn (setImmediate) to gather more. Each
  * caller gets its own result or error: the server runs every call in its own subtransaction.
  */
 interface PendingCall<A, R> {
@@ -20,6 +22,7 @@ export interface BatchedCall<A, R> {
 export class CallBatcher<A, R> {
   private pending: PendingCall<A, R>[] = [];
   private scheduled = false;
+  private lastSize = 0;
 
   constructor(private readonly calls: BatchedCall<A, R>) {}
 
@@ -28,7 +31,8 @@ export class CallBatcher<A, R> {
       this.pending.push({ args, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => void this.flush());
+        if (this.lastSize > 1) setImmediate(() => void this.flush());
+        else queueMicrotask(() => void this.flush());
       }
     });
   }
@@ -37,6 +41,7 @@ export class CallBatcher<A, R> {
     this.scheduled = false;
     const group = this.pending;
     this.pending = [];
+    this.lastSize = group.length;
     if (group.length === 1) {
       const [c] = group;
       await this.calls.one(c.args).then(c.resolve, c.reject);

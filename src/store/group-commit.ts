@@ -1,9 +1,11 @@
 /**
  * Group commit for an embedded database: writes submitted while the event loop is busy are
  * applied together, each in its own savepoint, and committed by one transaction when the
- * current burst of work yields (setImmediate). A commit (WAL append) costs far more than the
- * statements of one turn, so under load many turns share it; when idle, a write waits one
- * event-loop tick. Each caller's promise settles after the commit that holds its write: an
+ * current burst of work yields. A commit (WAL append) costs far more than the statements of
+ * one turn, so under load many turns share it. How long a group waits adapts: while groups
+ * hold one write (no concurrency), the next is flushed as soon as the current code yields (a
+ * microtask), so a lone instance pays no extra latency; once they hold several, the group
+ * waits for the event loop's turn (setImmediate) to gather more. Each caller's promise settles after the commit that holds its write: an
  * acknowledged write is as durable as before, and one write failing rolls back only itself.
  */
 interface PendingWrite {
@@ -22,7 +24,9 @@ export interface GroupCommitBackend {
 
 export class GroupCommit {
   private pending: PendingWrite[] = [];
-  private scheduled: NodeJS.Immediate | null = null;
+  private scheduled = false;
+  /** Writes in the last group: more than one means concurrent writers, worth waiting for. */
+  private lastSize = 0;
 
   constructor(private readonly backend: GroupCommitBackend) {}
 
@@ -33,7 +37,11 @@ export class GroupCommit {
   submit<T>(write: () => T, after?: (value: T) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ write, after: after as PendingWrite['after'], resolve: resolve as PendingWrite['resolve'], reject });
-      this.scheduled ??= setImmediate(() => this.flush());
+      if (!this.scheduled) {
+        this.scheduled = true;
+        if (this.lastSize > 1) setImmediate(() => this.flush());
+        else queueMicrotask(() => this.flush());
+      }
     });
   }
 
@@ -44,11 +52,11 @@ export class GroupCommit {
 
   /** Applies and commits everything queued now (also called before the database closes). */
   flush(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = null;
+    this.scheduled = false; // a scheduled flush that finds nothing pending does nothing
     const group = this.pending;
     this.pending = [];
     if (group.length === 0) return;
+    this.lastSize = group.length;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       this.backend.transaction(() => {
