@@ -11,7 +11,8 @@
  *   that no earlier string of the history already holds as a prefix.
  * - turn time: from the fetch of an orchestration item to the end of its commit (replay from
  *   the execution cache, the orchestration code, encoding, the SQLite transaction), summed
- *   over the two turns of an iteration; medians over iterations 1-10 and 91-100, each the
+ *   over the turns of an iteration (one when its tool activity runs inline, two when queued:
+ *   after the answer, after the observation); medians over iterations 1-10 and 91-100, each the
  *   median over RUNS runs (a warm-up run first).
  * Run: npm run bench:history. Last line is machine-readable (RESULT ...).
  */
@@ -24,6 +25,7 @@ import type { OrchestrationContext } from '../src/runtime/context-api.js';
 import type { HistoryEvent, Json } from '../src/runtime/history.js';
 import { Runtime, silentLogger } from '../src/runtime/runtime.js';
 import { SqliteStore, type SqliteStoreOptions } from '../src/store/sqlite-store.js';
+import type { TurnCommit } from '../src/store/store.js';
 
 const ITERATIONS = 100;
 const GROWTH = 2048;
@@ -48,7 +50,8 @@ function prose(chars: number, seed: number): string {
 
 /** A SQLite store that times each orchestration turn: from the item handed out to its commit returning. */
 class TimedStore extends SqliteStore {
-  readonly turns: number[] = [];
+  /** Each committed turn: how long it took, and whether it delivered an LLM answer (an iteration starts there). */
+  readonly turns: { ms: number; answers: number }[] = [];
   private fetchedAt = 0;
   override async fetchOrchestrationItem(...args: Parameters<SqliteStore['fetchOrchestrationItem']>) {
     const item = await super.fetchOrchestrationItem(...args);
@@ -62,12 +65,15 @@ class TimedStore extends SqliteStore {
   }
   override async ackOrchestrationItem(...args: Parameters<SqliteStore['ackOrchestrationItem']>) {
     await super.ackOrchestrationItem(...args);
-    this.turns.push(performance.now() - this.fetchedAt);
+    this.timed(args[1]);
   }
   override async ackOrchestrationItemAndLockWork(...args: Parameters<SqliteStore['ackOrchestrationItemAndLockWork']>) {
     const locked = await super.ackOrchestrationItemAndLockWork(...args);
-    this.turns.push(performance.now() - this.fetchedAt);
+    this.timed(args[1]);
     return locked;
+  }
+  private timed(commit: TurnCommit) {
+    this.turns.push({ ms: performance.now() - this.fetchedAt, answers: commit.historyDelta.filter((e) => e.kind === 'LlmCompleted').length });
   }
 }
 
@@ -113,9 +119,13 @@ async function run(name: string, opts: Pick<SqliteStoreOptions, 'payloadThreshol
     sum(`SELECT SUM(length(key) + COALESCE(length(prev), 0) + length(CAST(body AS BLOB))) AS n FROM payloads`);
   const pageBytes = sum(`SELECT SUM(pgsize) AS n FROM dbstat WHERE name IN ('history', 'payloads', 'sqlite_autoindex_payloads_1')`);
   db.close();
-  // Turn 1 starts the loop; then each iteration has two turns (after the answer, after the observation).
-  const turns = store.turns.slice(1);
-  const turnMs = Array.from({ length: ITERATIONS }, (_, i) => turns[2 * i] + (turns[2 * i + 1] ?? 0));
+  // An iteration's turns: from the one that delivers its answer up to the next answer. With inline
+  // activities that is one turn (the tool runs in it); queued, two (after the answer, after the observation).
+  const turnMs: number[] = [];
+  for (const t of store.turns) {
+    if (t.answers > 0) turnMs.push(0);
+    if (turnMs.length) turnMs[turnMs.length - 1] += t.ms;
+  }
   const { unique, framing } = uniqueContent(history);
   const output = history.at(-1)?.kind === 'OrchestrationCompleted' ? Number((history.at(-1) as { output: Json }).output) : 0;
   return { stored, pageBytes, unique, distinct: framing + output, plain: history.reduce((n, e) => n + JSON.stringify(e).length, 0), turnMs };
