@@ -104,26 +104,33 @@ function sqliteReference(activities: number): number {
 }
 
 /**
- * CPU time (user + system, process.cpuUsage) per activity on MemoryStore: far less noisy than
- * wall time on a shared machine. Two warm-up rounds, then the median of `rounds`.
+ * CPU time (user + system, process.cpuUsage) per activity on MemoryStore, for 300
+ * orchestrations of 10 activities: far less noisy than wall time on a shared machine.
+ * `clocked` also reads the clock and rolls dice every step (so the determinism guard works).
  */
+async function cpuMicrosPerActivity(opts: { determinism?: 'guard' | 'off'; clocked?: boolean } = {}): Promise<number> {
+  const runtime = new Runtime({ store: new MemoryStore(), logger: silentLogger, ...(opts.determinism ? { determinism: opts.determinism } : {}) });
+  runtime.registerActivity('noop', async (_c, i: number) => i);
+  runtime.registerOrchestration('ten', async (ctx) => {
+    let sum = 0;
+    for (let i = 0; i < 10; i++) sum += (await ctx.scheduleActivity<number>('noop', i)) + (opts.clocked && Date.now() > 0 ? Math.random() : 0);
+    return sum;
+  });
+  await runtime.start();
+  const c0 = process.cpuUsage();
+  const ids = await Promise.all(Array.from({ length: 300 }, () => runtime.client.startOrchestration('ten')));
+  for (const id of ids) await runtime.client.waitForOrchestration(id, { timeoutMs: 300_000 });
+  const c = process.cpuUsage(c0);
+  await runtime.shutdown();
+  return (c.user + c.system) / 3000;
+}
+
+/** CPU per activity with the defaults: two warm-up rounds, then the median of `rounds`. */
 async function cpuPerActivity(rounds: number): Promise<{ median: number; min: number; max: number }> {
   const samples: number[] = [];
   for (let r = 0; r < rounds + 2; r++) {
-    const runtime = new Runtime({ store: new MemoryStore(), logger: silentLogger });
-    runtime.registerActivity('noop', async (_c, i: number) => i);
-    runtime.registerOrchestration('ten', async (ctx) => {
-      let sum = 0;
-      for (let i = 0; i < 10; i++) sum += await ctx.scheduleActivity<number>('noop', i);
-      return sum;
-    });
-    await runtime.start();
-    const c0 = process.cpuUsage();
-    const ids = await Promise.all(Array.from({ length: 300 }, () => runtime.client.startOrchestration('ten')));
-    for (const id of ids) await runtime.client.waitForOrchestration(id, { timeoutMs: 300_000 });
-    const c = process.cpuUsage(c0);
-    await runtime.shutdown();
-    if (r >= 2) samples.push((c.user + c.system) / 3000);
+    const us = await cpuMicrosPerActivity();
+    if (r >= 2) samples.push(us);
   }
   return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples) };
 }
@@ -154,22 +161,7 @@ async function turnCost(cache: boolean) {
  * Interleaved rounds; the median of each.
  */
 async function guardCost(rounds: number): Promise<{ guard: number; off: number }> {
-  const run = async (determinism: 'guard' | 'off') => {
-    const runtime = new Runtime({ store: new MemoryStore(), logger: silentLogger, determinism });
-    runtime.registerActivity('noop', async (_c, i: number) => i);
-    runtime.registerOrchestration('clocked', async (ctx) => {
-      let sum = 0;
-      for (let i = 0; i < 10; i++) sum += (await ctx.scheduleActivity<number>('noop', i)) + (Date.now() > 0 ? Math.random() : 0);
-      return sum;
-    });
-    await runtime.start();
-    const c0 = process.cpuUsage();
-    const ids = await Promise.all(Array.from({ length: 300 }, () => runtime.client.startOrchestration('clocked')));
-    for (const id of ids) await runtime.client.waitForOrchestration(id, { timeoutMs: 300_000 });
-    const c = process.cpuUsage(c0);
-    await runtime.shutdown();
-    return (c.user + c.system) / 3000;
-  };
+  const run = (determinism: 'guard' | 'off') => cpuMicrosPerActivity({ determinism, clocked: true });
   const guard: number[] = [];
   const off: number[] = [];
   for (let r = 0; r < rounds; r++) {

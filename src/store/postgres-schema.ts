@@ -72,6 +72,55 @@ const READ_CLAIMED_INSTANCE = `
         WHERE h.instance_id = v_claimed
           AND h.execution_id = COALESCE((SELECT i.execution_id FROM {{s}}.instances i WHERE i.instance_id = v_claimed), 0);`;
 
+/** Migrations 3 and 5: the turn's new work, then the first `p_lock_work` activities locked for the caller (fetch-on-ack). */
+const INSERT_THEN_LOCK_WORK = `      WITH ins AS (
+        INSERT INTO {{s}}.work_queue (queue, item, visible_at)
+        SELECT w.q, w.item, p_now FROM unnest(p_work_queues, p_work_items) AS w(q, item)
+        RETURNING id, queue)
+      SELECT array_agg(ins.id ORDER BY ins.id) FILTER (WHERE ins.queue = 'activity') INTO v_activity_ids FROM ins;
+      IF p_lock_work > 0 AND v_activity_ids IS NOT NULL THEN
+        WITH locked AS (
+          UPDATE {{s}}.work_queue w SET lock_token = gen_random_uuid()::text, locked_until = p_lock_until, attempt = w.attempt + 1
+          WHERE w.id = ANY (v_activity_ids[1:p_lock_work])
+          RETURNING w.id, w.item, w.attempt, w.lock_token)
+        SELECT array_agg(locked.id ORDER BY locked.id), array_agg(locked.item ORDER BY locked.id),
+               array_agg(locked.attempt ORDER BY locked.id), array_agg(locked.lock_token ORDER BY locked.id)
+          INTO o_ids, o_items, o_attempts, o_tokens FROM locked;
+      END IF;`;
+
+/**
+ * A batch wrapper (migration 6): runs `call` once per element of `p_calls` (the JSON array of
+ * its arguments, as `c`), each in its own subtransaction; one row per call: its result row as
+ * JSON, or the error's SQLSTATE and message.
+ */
+const batchFunction = (name: string, call: string) => `
+    CREATE FUNCTION {{s}}.${name}(p_calls text[])
+    RETURNS TABLE (o_row text, o_code text, o_error text)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+      c jsonb;
+      t text;
+    BEGIN
+      FOREACH t IN ARRAY p_calls LOOP
+        c := t::jsonb;
+        o_row := NULL; o_code := NULL; o_error := NULL;
+        BEGIN
+          SELECT row_to_json(r)::text INTO o_row FROM ${call} AS r;
+        EXCEPTION WHEN OTHERS THEN
+          o_code := SQLSTATE;
+          o_error := SQLERRM;
+        END;
+        RETURN NEXT;
+      END LOOP;
+    END $$;`;
+
+/** The `ack_turn` signature of migrations 5 and 6 (payloads and the history size): the same function, rewritten. */
+const ACK_TURN_V5_SIGNATURE = `    CREATE FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS},
+      p_lock_work integer, p_lock_until bigint,
+      p_payload_keys bytea[], p_payload_prevs bytea[], p_payload_bodies text[], p_history_bytes bigint, p_warn_bytes bigint
+    ) RETURNS TABLE (o_instance text, o_ids bigint[], o_items text[], o_attempts integer[], o_tokens text[], o_history_bytes bigint, o_warn boolean)
+    LANGUAGE plpgsql AS $$`;
+
 export const PG_MIGRATIONS: Record<number, string> = {
   1: `
     CREATE TABLE {{s}}.instances (
@@ -216,20 +265,7 @@ ${READ_CLAIMED_INSTANCE}
         RETURN;
       END IF;
 ${commitTurnRows('o_instance')}
-      WITH ins AS (
-        INSERT INTO {{s}}.work_queue (queue, item, visible_at)
-        SELECT w.q, w.item, p_now FROM unnest(p_work_queues, p_work_items) AS w(q, item)
-        RETURNING id, queue)
-      SELECT array_agg(ins.id ORDER BY ins.id) FILTER (WHERE ins.queue = 'activity') INTO v_activity_ids FROM ins;
-      IF p_lock_work > 0 AND v_activity_ids IS NOT NULL THEN
-        WITH locked AS (
-          UPDATE {{s}}.work_queue w SET lock_token = gen_random_uuid()::text, locked_until = p_lock_until, attempt = w.attempt + 1
-          WHERE w.id = ANY (v_activity_ids[1:p_lock_work])
-          RETURNING w.id, w.item, w.attempt, w.lock_token)
-        SELECT array_agg(locked.id ORDER BY locked.id), array_agg(locked.item ORDER BY locked.id),
-               array_agg(locked.attempt ORDER BY locked.id), array_agg(locked.lock_token ORDER BY locked.id)
-          INTO o_ids, o_items, o_attempts, o_tokens FROM locked;
-      END IF;
+${INSERT_THEN_LOCK_WORK}
 ${ENQUEUE_TURN_MESSAGES}
       -- Wake other workers only for work this worker did not take.
       v_unlocked := COALESCE(array_length(p_work_queues, 1), 0) - COALESCE(array_length(o_ids, 1), 0);
@@ -287,11 +323,7 @@ ${READ_CLAIMED_INSTANCE}
       ADD COLUMN history_execution integer NOT NULL DEFAULT 0,
       ADD COLUMN history_warned boolean NOT NULL DEFAULT false;
     DROP FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS_V3_TYPES});
-    CREATE FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS},
-      p_lock_work integer, p_lock_until bigint,
-      p_payload_keys bytea[], p_payload_prevs bytea[], p_payload_bodies text[], p_history_bytes bigint, p_warn_bytes bigint
-    ) RETURNS TABLE (o_instance text, o_ids bigint[], o_items text[], o_attempts integer[], o_tokens text[], o_history_bytes bigint, o_warn boolean)
-    LANGUAGE plpgsql AS $$
+${ACK_TURN_V5_SIGNATURE}
     DECLARE
       v_activity_ids bigint[];
       v_unlocked integer;
@@ -314,20 +346,7 @@ ${commitTurnRows('o_instance')}
       IF o_warn THEN
         UPDATE {{s}}.instances SET history_warned = true WHERE instance_id = o_instance;
       END IF;
-      WITH ins AS (
-        INSERT INTO {{s}}.work_queue (queue, item, visible_at)
-        SELECT w.q, w.item, p_now FROM unnest(p_work_queues, p_work_items) AS w(q, item)
-        RETURNING id, queue)
-      SELECT array_agg(ins.id ORDER BY ins.id) FILTER (WHERE ins.queue = 'activity') INTO v_activity_ids FROM ins;
-      IF p_lock_work > 0 AND v_activity_ids IS NOT NULL THEN
-        WITH locked AS (
-          UPDATE {{s}}.work_queue w SET lock_token = gen_random_uuid()::text, locked_until = p_lock_until, attempt = w.attempt + 1
-          WHERE w.id = ANY (v_activity_ids[1:p_lock_work])
-          RETURNING w.id, w.item, w.attempt, w.lock_token)
-        SELECT array_agg(locked.id ORDER BY locked.id), array_agg(locked.item ORDER BY locked.id),
-               array_agg(locked.attempt ORDER BY locked.id), array_agg(locked.lock_token ORDER BY locked.id)
-          INTO o_ids, o_items, o_attempts, o_tokens FROM locked;
-      END IF;
+${INSERT_THEN_LOCK_WORK}
 ${ENQUEUE_TURN_MESSAGES}
       v_unlocked := COALESCE(array_length(p_work_queues, 1), 0) - COALESCE(array_length(o_ids, 1), 0);
 ${notifyAfterTurn('v_unlocked > 0')}
@@ -341,11 +360,7 @@ ${notifyAfterTurn('v_unlocked > 0')}
   // JSON array of its function's arguments, in order; bytea arguments as hex.
   6: `
     DROP FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS_V5_TYPES});
-    CREATE FUNCTION {{s}}.ack_turn(${ACK_TURN_PARAMS},
-      p_lock_work integer, p_lock_until bigint,
-      p_payload_keys bytea[], p_payload_prevs bytea[], p_payload_bodies text[], p_history_bytes bigint, p_warn_bytes bigint
-    ) RETURNS TABLE (o_instance text, o_ids bigint[], o_items text[], o_attempts integer[], o_tokens text[], o_history_bytes bigint, o_warn boolean)
-    LANGUAGE plpgsql AS $$
+${ACK_TURN_V5_SIGNATURE}
     DECLARE
       v_warned boolean;
       v_unlocked integer;
@@ -400,52 +415,17 @@ ${notifyAfterTurn('v_unlocked > 0')}
     CREATE FUNCTION {{s}}.json_byteas(j jsonb) RETURNS bytea[] LANGUAGE sql IMMUTABLE AS $$
       SELECT COALESCE(array_agg(decode(x, 'hex') ORDER BY o), '{}') FROM jsonb_array_elements_text(j) WITH ORDINALITY AS t(x, o)
     $$;
-    CREATE FUNCTION {{s}}.ack_turns(p_calls text[])
-    RETURNS TABLE (o_row text, o_code text, o_error text)
-    LANGUAGE plpgsql AS $$
-    DECLARE
-      c jsonb;
-      t text;
-    BEGIN
-      FOREACH t IN ARRAY p_calls LOOP
-        c := t::jsonb;
-        o_row := NULL; o_code := NULL; o_error := NULL;
-        BEGIN
-          SELECT row_to_json(r)::text INTO o_row FROM {{s}}.ack_turn(
+${batchFunction(
+  'ack_turns',
+  `{{s}}.ack_turn(
             c->>0, (c->>1)::bigint, (c->>2)::integer, {{s}}.json_texts(c->3)::integer[], {{s}}.json_texts(c->4),
             c->>5, c->>6, c->>7, c->>8, c->>9, c->>10, c->>11,
             {{s}}.json_texts(c->12), {{s}}.json_texts(c->13),
             {{s}}.json_texts(c->14), {{s}}.json_texts(c->15), {{s}}.json_texts(c->16)::bigint[], c->>17,
             (c->>18)::integer, (c->>19)::bigint,
             {{s}}.json_byteas(c->20), {{s}}.json_byteas(c->21), {{s}}.json_texts(c->22), (c->>23)::bigint, (c->>24)::bigint
-          ) AS r;
-        EXCEPTION WHEN OTHERS THEN
-          o_code := SQLSTATE;
-          o_error := SQLERRM;
-        END;
-        RETURN NEXT;
-      END LOOP;
-    END $$;
-    CREATE FUNCTION {{s}}.ack_works_and_claim(p_calls text[])
-    RETURNS TABLE (o_row text, o_code text, o_error text)
-    LANGUAGE plpgsql AS $$
-    DECLARE
-      c jsonb;
-      t text;
-    BEGIN
-      FOREACH t IN ARRAY p_calls LOOP
-        c := t::jsonb;
-        o_row := NULL; o_code := NULL; o_error := NULL;
-        BEGIN
-          SELECT row_to_json(r)::text INTO o_row FROM {{s}}.ack_work_and_claim(
-            c->>0, (c->>1)::bigint, c->>2, c->>3, (c->>4)::bigint, c->>5, c->>6
-          ) AS r;
-        EXCEPTION WHEN OTHERS THEN
-          o_code := SQLSTATE;
-          o_error := SQLERRM;
-        END;
-        RETURN NEXT;
-      END LOOP;
-    END $$;
+          )`,
+)}
+${batchFunction('ack_works_and_claim', `{{s}}.ack_work_and_claim(c->>0, (c->>1)::bigint, c->>2, c->>3, (c->>4)::bigint, c->>5, c->>6)`)}
   `,
 };
