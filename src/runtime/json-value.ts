@@ -84,6 +84,9 @@ export function toJson(value: unknown): Json {
 export function checkedJson(value: unknown, what: string, maxBytes = DEFAULT_MAX_PAYLOAD_BYTES): Json {
   assertJson(value, what);
   if (value === undefined) return null;
+  // A number, boolean or null is its own round trip (and far below any size limit).
+  if (typeof value !== 'object' && typeof value !== 'string') return value as Json;
+  if (value === null) return null;
   const text = JSON.stringify(value);
   // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly only when it can matter.
   const bytes = text.length * 3 > maxBytes ? Buffer.byteLength(text) : text.length;

@@ -138,7 +138,8 @@ export class TurnProcessor {
     await replayer.advance(builder.events, nowMs);
     const started = replayer.started;
     const next = this.commitOf(replayer, pending.executionId, builder.events, started, pending.instance.customStatus);
-    return { commit: { ...next, historyDelta: [...pending.historyDelta, ...next.historyDelta] }, keep: replayer.finished ? undefined : replayer };
+    pending.historyDelta.push(...next.historyDelta); // the pending commit is this turn's own, not yet written
+    return { commit: { ...next, historyDelta: pending.historyDelta }, keep: replayer.finished ? undefined : replayer };
   }
 
   /** A replayer that ran the code over the whole history (no cached one could be used). */
