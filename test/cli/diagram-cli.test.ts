@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { diagramCli as cli } from './run-diagram-cli.js';
 import { stopMermaidValidator } from '../../src/diagram/mermaid-validator.js';
 import { assertBrowserRender, BrowserRenderUnavailableError, chromiumAvailable, CHROMIUM_PATH } from '../../src/diagram/browser-render.js';
 import { previewDiagram } from '../../src/cli/preview.js';
@@ -16,20 +16,6 @@ import { requireTool } from '../support/required-tool.js';
 
 afterAll(() => stopMermaidValidator());
 
-/** Runs the CLI in `root`; returns exit code, stdout and stderr. */
-async function cli(root: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) => ({ write: (s: string) => (into.push(s), true) }) as unknown as NodeJS.WritableStream;
-  const cwd = process.cwd();
-  process.chdir(root);
-  try {
-    const code = await main(['diagram', ...args], sink(out), sink(err));
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 const withPackageBlock = (block: object) =>
   makeProject(['order-saga.ts', 'approval.ts'], { 'package.json': JSON.stringify({ name: 'p', type: 'module', duroxide: block }) });

@@ -6,21 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { diagramCli as cli } from './run-diagram-cli.js';
 import { makeProject } from '../diagram/diagram-project.js';
 
-async function cli(root: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) => ({ write: (s: string) => (into.push(s), true) }) as unknown as NodeJS.WritableStream;
-  const cwd = process.cwd();
-  process.chdir(root);
-  try {
-    return { code: await main(['diagram', ...args], sink(out), sink(err)), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 function gitRepo(): string {
   const root = makeProject(['order-saga.ts', 'approval.ts', 'sequential.ts']);

@@ -12,6 +12,7 @@ import { chromiumAvailable, CHROMIUM_PATH } from '../../src/diagram/browser-rend
 import { generateDiagrams } from '../../src/diagram/generate-diagrams.js';
 import { requireTool } from '../support/required-tool.js';
 import { makeProject } from './diagram-project.js';
+import { hoverDocumentation, languageService } from './language-service.js';
 
 const hasDot = (() => {
   try {
@@ -31,19 +32,8 @@ function pictureIn(text: string): string {
 
 function hoverDocs(root: string): string {
   const files = [join(root, 'src/use.ts'), join(root, 'src/duroxide-diagrams.d.ts')];
-  const options: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, types: [] };
-  const service = ts.createLanguageService({
-    getScriptFileNames: () => files,
-    getScriptVersion: () => '1',
-    getScriptSnapshot: (f) => (ts.sys.fileExists(f) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!) : undefined),
-    getCurrentDirectory: () => root,
-    getCompilationSettings: () => options,
-    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-    fileExists: ts.sys.fileExists,
-    readFile: ts.sys.readFile,
-  });
-  const text = readFileSync(files[0], 'utf8');
-  return ts.displayPartsToString(service.getQuickInfoAtPosition(files[0], text.lastIndexOf('orderSaga') + 1)?.documentation ?? []);
+  const options = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, types: [] };
+  return hoverDocumentation(languageService(root, files, options), files[0], 'orderSaga', 'last');
 }
 
 const USE = "import orderSaga from '~duroxide/diagrams/order-saga';\nexport const d: string = orderSaga;\n";

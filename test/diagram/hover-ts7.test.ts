@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateDiagrams } from '../../src/diagram/generate-diagrams.js';
 import { FIXTURES, makeProject } from './diagram-project.js';
 import { LspClient } from './lsp-client.js';
+import { hoverDocumentation, languageService } from './language-service.js';
 
 // The devDependency "typescript7" (npm:typescript@^7); its package exports no bin path, so by file.
 const ts7Bin = join(dirname(createRequire(import.meta.url).resolve('typescript')), '../../typescript7/bin/tsc');
@@ -33,21 +33,7 @@ function project(): string {
 
 function ts6Hover(root: string, file: string, needle: string, nth = 0): string {
   const files = ['src/order-saga.ts', 'src/use.ts', 'src/duroxide-diagrams.d.ts', 'src/duroxide-diagrams.hover.d.ts'].map((f) => join(root, f)).filter((f) => existsSync(f));
-  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, experimentalDecorators: true, types: [] };
-  const service = ts.createLanguageService({
-    getScriptFileNames: () => files,
-    getScriptVersion: () => '1',
-    getScriptSnapshot: (f) => (ts.sys.fileExists(f) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!) : undefined),
-    getCurrentDirectory: () => root,
-    getCompilationSettings: () => options,
-    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-    fileExists: ts.sys.fileExists,
-    readFile: ts.sys.readFile,
-  });
-  const text = readFileSync(join(root, file), 'utf8');
-  let pos = -1;
-  for (let i = 0; i <= nth; i++) pos = text.indexOf(needle, pos + 1);
-  return ts.displayPartsToString(service.getQuickInfoAtPosition(join(root, file), pos + 1)?.documentation ?? []);
+  return hoverDocumentation(languageService(root, files), join(root, file), needle, nth);
 }
 
 describe('hover with the diagram in the class JSDoc', () => {

@@ -1,30 +1,14 @@
 /** Hovering a diagram import and an orchestration class shows the diagram (TS language service). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { expect, it } from 'vitest';
 import { generateDiagrams } from '../../src/diagram/generate-diagrams.js';
 import { makeProject } from './diagram-project.js';
+import { hoverDocumentation, languageService } from './language-service.js';
 
 function quickInfo(root: string, file: string, needle: string, nth = 0): string {
-  const files = [join(root, 'src/order-saga.ts'), join(root, 'src/use.ts'), join(root, 'src/duroxide-diagrams.d.ts'), join(root, 'src/duroxide-diagrams.hover.d.ts')];
-  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, experimentalDecorators: true, types: [] };
-  const host: ts.LanguageServiceHost = {
-    getScriptFileNames: () => files,
-    getScriptVersion: () => '1',
-    getScriptSnapshot: (f) => (ts.sys.fileExists(f) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!) : undefined),
-    getCurrentDirectory: () => root,
-    getCompilationSettings: () => options,
-    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-    fileExists: ts.sys.fileExists,
-    readFile: ts.sys.readFile,
-  };
-  const service = ts.createLanguageService(host);
-  const text = readFileSync(join(root, file), 'utf8');
-  let pos = -1;
-  for (let i = 0; i <= nth; i++) pos = text.indexOf(needle, pos + 1);
-  const info = service.getQuickInfoAtPosition(join(root, file), pos + 1);
-  return ts.displayPartsToString(info?.documentation ?? []);
+  const files = ['src/order-saga.ts', 'src/use.ts', 'src/duroxide-diagrams.d.ts', 'src/duroxide-diagrams.hover.d.ts'].map((f) => join(root, f));
+  return hoverDocumentation(languageService(root, files), join(root, file), needle, nth);
 }
 
 it('hovering a diagram import and the orchestration class shows the diagram in a fenced block', async () => {

@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { diagramCli as cli } from '../cli/run-diagram-cli.js';
 import rollupPlugin from '../../plugins/rollup.js';
-import { main } from '../../src/cli/main.js';
 import { DiagramProject } from '../../src/diagram/generate-diagrams.js';
 import { makeProject } from './diagram-project.js';
 
@@ -77,19 +77,6 @@ describe('the name check', () => {
   });
 });
 
-/** Runs the CLI in `root`. */
-async function cli(root: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) => ({ write: (s: string) => (into.push(s), true) }) as unknown as NodeJS.WritableStream;
-  const cwd = process.cwd();
-  process.chdir(root);
-  try {
-    return { code: await main(['diagram', ...args], sink(out), sink(err)), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 describe('the CLI', () => {
   it('prints the findings on stderr; --check --strict exits 1 on them, --check alone does not', async () => {
