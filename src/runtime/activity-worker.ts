@@ -1,5 +1,6 @@
 /** Runs one activity work item: resolve the function and run it with an activity context. */
 import { performance } from 'node:perf_hooks';
+import { LazyAbort } from './lazy-abort.js';
 import type { ActivityContext, TraceLevel } from './context-api.js';
 import { NonJsonValueError, PayloadTooLargeError, UnknownActivityError, toErrorDetails } from './errors.js';
 import { poisonDetails } from './poison.js';
@@ -97,39 +98,9 @@ export async function adoptRunningActivity(locked: LeasedItem, running: Promise<
 }
 
 /** The stop signal of an inline run: aborted by hand, or by the lease it is later adopted under. */
-export class InlineStop implements StopSignal {
-  private controller: AbortController | null = null;
-  private reason: unknown = undefined;
-  private stopped = false;
-  private lease: StopSignal | null = null;
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.stopped) this.controller.abort(this.reason);
-      else if (this.lease) this.forward(this.lease);
-    }
-    return this.controller.signal;
-  }
-
-  get aborted(): boolean {
-    return this.stopped || (this.lease?.aborted ?? false);
-  }
-
-  abort(reason: unknown): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
-  }
-
-  /** From now on the run stops when `lease` says so. */
+export class InlineStop extends LazyAbort implements StopSignal {
+  /** From now on the run also stops when `lease` says so. */
   follow(lease: StopSignal): void {
-    this.lease = lease;
-    if (this.controller) this.forward(lease);
-  }
-
-  private forward(lease: StopSignal): void {
     if (lease.aborted) this.abort(lease.signal.reason);
     else lease.signal.addEventListener('abort', () => this.abort(lease.signal.reason), { once: true });
   }

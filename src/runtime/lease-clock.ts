@@ -39,12 +39,12 @@ export class LeaseClock {
     }
   }
 
+  /**
+   * The timer keeps running until shutdown (unref'd, it holds no process open): a tick over
+   * no leases costs nothing, a timer started and cleared per activity would.
+   */
   remove(lease: ClockedLease): void {
     this.leases.delete(lease);
-    if (this.leases.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = null;
-    }
   }
 
   private tick(): void {
@@ -54,6 +54,8 @@ export class LeaseClock {
 
   private shutdown(): void {
     this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     for (const lease of this.leases) lease.shutdown();
   }
 }

@@ -11,6 +11,7 @@ import { LockLostError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import { TERMINAL_STATUSES } from '../store/store.js';
 import type { ClockedLease, LeaseClock } from './lease-clock.js';
+import { LazyAbort } from './lazy-abort.js';
 
 export interface LeaseKeeperOptions {
   store: Store;
@@ -39,10 +40,7 @@ export class LeaseKeeper implements ClockedLease {
   private readonly renewEvery: number;
   private renewing = false;
   private checking = false;
-  /** Made on first use: most work never looks at its signal. */
-  private controller: AbortController | null = null;
-  private abortReason: unknown = undefined;
-  private abortedEarly = false;
+  private readonly stopping = new LazyAbort();
 
   constructor(private readonly opts: LeaseKeeperOptions) {
     this.heldSince = opts.lockedAt;
@@ -53,15 +51,11 @@ export class LeaseKeeper implements ClockedLease {
 
   /** Aborts when the work should stop (lease lost, instance ended, runtime shutting down). */
   get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.abortedEarly) this.controller.abort(this.abortReason);
-    }
-    return this.controller.signal;
+    return this.stopping.signal;
   }
 
   get aborted(): boolean {
-    return this.abortedEarly || (this.controller?.signal.aborted ?? false);
+    return this.stopping.aborted;
   }
 
   stop(): void {
@@ -84,7 +78,7 @@ export class LeaseKeeper implements ClockedLease {
   }
 
   shutdown(): void {
-    this.abort(new Error('runtime shutting down'));
+    this.stopping.abort(new Error('runtime shutting down'));
   }
 
   /**
@@ -103,15 +97,6 @@ export class LeaseKeeper implements ClockedLease {
     return !this.lost && performance.now() - this.heldSince < this.opts.lockMs / 2;
   }
 
-  private abort(reason: unknown): void {
-    if (this.aborted) return;
-    if (this.controller) this.controller.abort(reason);
-    else {
-      this.abortedEarly = true;
-      this.abortReason = reason;
-    }
-  }
-
   private lostError(): LockLostError {
     return new LockLostError(this.opts.lockToken, `a work item of instance ${this.opts.instanceId}`);
   }
@@ -126,7 +111,7 @@ export class LeaseKeeper implements ClockedLease {
       // A transient store error is not a lost lease, unless we can no longer prove we hold it.
       if (err instanceof LockLostError || performance.now() - this.heldSince >= this.opts.lockMs) {
         this.lost = true;
-        this.abort(err);
+        this.stopping.abort(err);
       }
     }
   }
@@ -135,7 +120,7 @@ export class LeaseKeeper implements ClockedLease {
     if (this.lost) return;
     try {
       const info = await this.opts.store.getInstance(this.opts.instanceId);
-      if (info && TERMINAL_STATUSES.has(info.status)) this.abort(new Error(`instance ${this.opts.instanceId} is ${info.status}`));
+      if (info && TERMINAL_STATUSES.has(info.status)) this.stopping.abort(new Error(`instance ${this.opts.instanceId} is ${info.status}`));
     } catch {
       // A failed read is not a cancellation; the next check tries again.
     }

@@ -1,11 +1,11 @@
 /**
  * Group commit for a database server: calls of one kind made while the event loop is busy
  * (the turn commits of many instances, say) go to the server together, in one round trip and
- * one transaction, when the burst yields. A lone call goes as it is. While calls come one at a
- * time, each goes as soon as the current code yields (a microtask); once groups hold several,
- * a group waits for the event loop's turn (setImmediate) to gather more. Each
+ * one transaction, when the burst yields (burst.ts says when). A lone call goes as it is. Each
  * caller gets its own result or error: the server runs every call in its own subtransaction.
  */
+import { Burst } from './burst.js';
+
 interface PendingCall<A, R> {
   args: A;
   resolve: (value: R) => void;
@@ -20,28 +20,17 @@ export interface BatchedCall<A, R> {
 }
 
 export class CallBatcher<A, R> {
-  private pending: PendingCall<A, R>[] = [];
-  private scheduled = false;
-  private lastSize = 0;
+  private readonly pending = new Burst<PendingCall<A, R>>((group) => void this.send(group));
 
   constructor(private readonly calls: BatchedCall<A, R>) {}
 
   call(args: A): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.pending.push({ args, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        if (this.lastSize > 1) setImmediate(() => void this.flush());
-        else queueMicrotask(() => void this.flush());
-      }
+      this.pending.add({ args, resolve, reject });
     });
   }
 
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    const group = this.pending;
-    this.pending = [];
-    this.lastSize = group.length;
+  private async send(group: PendingCall<A, R>[]): Promise<void> {
     if (group.length === 1) {
       const [c] = group;
       await this.calls.one(c.args).then(c.resolve, c.reject);

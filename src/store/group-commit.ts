@@ -1,13 +1,13 @@
 /**
  * Group commit for an embedded database: writes submitted while the event loop is busy are
  * applied together, each in its own savepoint, and committed by one transaction when the
- * current burst of work yields. A commit (WAL append) costs far more than the statements of
- * one turn, so under load many turns share it. How long a group waits adapts: while groups
- * hold one write (no concurrency), the next is flushed as soon as the current code yields (a
- * microtask), so a lone instance pays no extra latency; once they hold several, the group
- * waits for the event loop's turn (setImmediate) to gather more. Each caller's promise settles after the commit that holds its write: an
- * acknowledged write is as durable as before, and one write failing rolls back only itself.
+ * current burst of work yields (burst.ts says when). A commit (WAL append) costs far more
+ * than the statements of one turn, so under load many turns share it. Each caller's promise
+ * settles after the commit that holds its write: an acknowledged write is as durable as
+ * before, and one write failing rolls back only itself.
  */
+import { Burst } from './burst.js';
+
 interface PendingWrite {
   write: () => unknown;
   after?: (value: unknown) => void;
@@ -23,10 +23,7 @@ export interface GroupCommitBackend {
 }
 
 export class GroupCommit {
-  private pending: PendingWrite[] = [];
-  private scheduled = false;
-  /** Writes in the last group: more than one means concurrent writers, worth waiting for. */
-  private lastSize = 0;
+  private readonly pending = new Burst<PendingWrite>((group) => this.commit(group));
 
   constructor(private readonly backend: GroupCommitBackend) {}
 
@@ -36,27 +33,21 @@ export class GroupCommit {
    */
   submit<T>(write: () => T, after?: (value: T) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ write, after: after as PendingWrite['after'], resolve: resolve as PendingWrite['resolve'], reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        if (this.lastSize > 1) setImmediate(() => this.flush());
-        else queueMicrotask(() => this.flush());
-      }
+      this.pending.add({ write, after: after as PendingWrite['after'], resolve: resolve as PendingWrite['resolve'], reject });
     });
   }
 
   /** Writes waiting for the next group. */
   get size(): number {
-    return this.pending.length;
+    return this.pending.size;
   }
 
   /** Applies and commits everything queued now (also called before the database closes). */
   flush(): void {
-    this.scheduled = false; // a scheduled flush that finds nothing pending does nothing
-    const group = this.pending;
-    this.pending = [];
-    if (group.length === 0) return;
-    this.lastSize = group.length;
+    this.pending.flush();
+  }
+
+  private commit(group: PendingWrite[]): void {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       this.backend.transaction(() => {

@@ -477,7 +477,7 @@ export class SqliteStore implements Store {
   }
 
   private tx<T>(fn: () => T): T {
-    if (this.pendingWrites()) this.writes.flush(); // what was submitted before goes first
+    if (this.writes.size > 0) this.writes.flush(); // what was submitted before goes first
     return this.runInTransaction.immediate(fn) as T;
   }
 
@@ -494,9 +494,6 @@ export class SqliteStore implements Store {
     savepoint: (fn) => this.runInTransaction(fn) as ReturnType<typeof fn>,
   });
 
-  private pendingWrites(): boolean {
-    return this.writes.size > 0;
-  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
