@@ -1,10 +1,10 @@
 /** Checks and hashes for the JSON values that go into history. */
-import { hash } from 'node:crypto';
 import { NonJsonValueError, PayloadTooLargeError } from './errors.js';
 import type { Json } from './history.js';
 import { canonicalJson } from '../llm/canonical-json.js';
 
 export { canonicalJson };
+export { jsonHash } from './json-hash.js';
 
 /** Deepest nesting a stored value may have: far beyond real data, well within every parser. */
 export const MAX_JSON_DEPTH = 512;
@@ -101,11 +101,6 @@ export function checkedJson(value: unknown, what: string, maxBytes = DEFAULT_MAX
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${n} bytes`;
-}
-
-/** A short, stable hash of a JSON value (first 16 hex chars of sha256). */
-export function jsonHash(value: unknown): string {
-  return hash('sha256', canonicalJson(value), 'hex').slice(0, 16);
 }
 
 /**

@@ -24,7 +24,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { HistoryEvent } from '../runtime/history.js';
-import { chunkBoundaries } from './content-chunker.js';
+import { CHUNK_WINDOW, chunkBoundaries } from './content-chunker.js';
 import { PayloadIntegrityError } from './errors.js';
 
 /** Values whose JSON text is shorter than this stay inline in the event row. */
@@ -48,6 +48,7 @@ type PayloadRef = [path: string[], key: string, length: number, last: string];
 
 /** The property under which an encoded row lists its references; events never have it. */
 const REFS = '$payloads';
+const REFS_MARK = JSON.stringify(REFS);
 
 /** One turn's history delta, encoded: the rows to insert and the payload nodes they need. */
 export interface EncodedEvents {
@@ -57,6 +58,8 @@ export interface EncodedEvents {
   plainLength: number;
   /** Call after the transaction committed: later turns may then build on these texts. */
   committed(): void;
+  /** The row of a work item committed in the same transaction (see PayloadCodec.workItemRow). */
+  workItemRow(item: object): string;
 }
 
 /** A plan that still needs to know which of `probe` (hex keys) exist in the store. */
@@ -65,18 +68,31 @@ export interface EncodePlan {
   finish(existing: ReadonlySet<string>): EncodedEvents;
 }
 
+/**
+ * A text stored (or being stored) by this codec. String values keep their raw string: a new
+ * string is matched against it and only the new part is escaped and hashed, never the whole.
+ */
 interface Hint {
-  text: string;
+  /** The string, for a string value (its JSON text is `"` + its escaped characters). */
+  raw?: string;
+  /** The JSON text, for an array value. */
+  text?: string;
+  textLength: number;
+  /** The last CHUNK_WINDOW characters of the JSON text: chunk boundaries after it depend on them. */
+  tail: string;
   key: Buffer;
-  /** The hash state after `text`: extending it hashes only the new part. */
+  /** The hash state after the text: extending it hashes only the new part. */
   state: Hash;
 }
 
 /** A large value of one event, planned before the probe and finished after it. */
 interface PendingValue {
   path: string[];
-  /** The value's JSON text without its last character (`last`). */
-  text: string;
+  /** The string itself, for a string value. */
+  raw?: string;
+  /** The value's JSON text without its last character; for strings only when stored cold. */
+  text?: string;
+  textLength: number;
   last: string;
   key: Buffer;
   /** Set when the nodes are known without a probe (a hint matched). */
@@ -93,6 +109,8 @@ const MAX_HINT_CHARS = 32 * 1024 * 1024;
 
 export class PayloadCodec {
   private readonly hints = new Map<string, Hint[]>();
+  /** The same hints by key (hex): work items resolve their references here. */
+  private readonly byKey = new Map<string, Hint>();
   private hintChars = 0;
 
   constructor(readonly threshold = DEFAULT_PAYLOAD_THRESHOLD) {}
@@ -100,16 +118,18 @@ export class PayloadCodec {
   /** Plans the rows of `events`; `finish` with the probed keys that exist. */
   plan(events: readonly HistoryEvent[]): EncodePlan {
     const pending: PendingValue[][] = [];
-    const plain: string[] = [];
+    // Each event's row: plain JSON, or (with large values) its JSON with null in their places.
+    const rows: string[] = [];
     const turnHints: Hint[] = [];
     let plainLength = 0;
     for (const e of events) {
-      const json = JSON.stringify(e);
-      plain.push(json);
-      plainLength += json.length;
       const values: PendingValue[] = [];
-      if (json.length >= this.threshold) this.collect(e as unknown as Record<string, unknown>, [], values, true);
+      this.collect(e as unknown as Record<string, unknown>, [], values, true);
       for (const v of values) this.planValue(v, turnHints);
+      const row = JSON.stringify(values.length ? withNulls(e, values) : e);
+      // The plain JSON is the row with each `null` spelled out: no need to build it.
+      plainLength += row.length + values.reduce((n, v) => n + v.textLength + 1 - 4, 0);
+      rows.push(row);
       pending.push(values);
     }
     const probe = pending.flat().flatMap((v) => (v.nodes ? [] : [v.key, ...v.boundaries!.map((b) => b.key)]));
@@ -117,15 +137,39 @@ export class PayloadCodec {
       probe,
       finish: (existing) => {
         const nodes: PayloadNode[] = [];
-        const rows = events.map((e, i) => (pending[i].length === 0 ? plain[i] : this.encodedRow(e, pending[i], existing, nodes)));
-        return { rows, nodes, plainLength, committed: () => this.remember(turnHints) };
+        const encoded = rows.map((row, i) => (pending[i].length === 0 ? row : withRefs(row, pending[i], existing, nodes)));
+        return {
+          rows: encoded,
+          nodes,
+          plainLength,
+          committed: () => this.remember(turnHints),
+          workItemRow: (item) => this.workItemRow(item, turnHints),
+        };
       },
     };
   }
 
+  /**
+   * A work item's row: its large values that this turn or an earlier commit stored (an LLM
+   * request whose prompt is recorded in the same turn) become references to those nodes.
+   * It never adds nodes, so what a work item alone carries is deleted with it.
+   */
+  private workItemRow(item: object, turnHints: Hint[]): string {
+    const values: PendingValue[] = [];
+    this.collect(item as Record<string, unknown>, [], values, true);
+    const stored = values.filter((v) => {
+      const hint = this.candidates(v, turnHints).find((h) => (v.raw !== undefined ? h.raw === v.raw : h.text === v.text));
+      if (hint) [v.key, v.nodes, v.textLength] = [hint.key, [], hint.textLength];
+      return hint !== undefined;
+    });
+    if (stored.length === 0) return JSON.stringify(item);
+    return withRefs(JSON.stringify(withNulls(item, stored)), stored, new Set(), []);
+  }
+
   /** Finds the strings and arrays in `obj` (recursively into plain objects) whose JSON text reaches the threshold. */
   private collect(obj: Record<string, unknown>, path: string[], out: PendingValue[], top: boolean): void {
-    for (const [name, value] of Object.entries(obj)) {
+    for (const name in obj) {
+      const value = obj[name];
       if (top && (name === 'kind' || name === 'eventId')) continue;
       if (value === null || typeof value === 'boolean' || typeof value === 'number' || value === undefined) continue;
       // Plain objects are walked, not measured: each large text is serialised once.
@@ -133,74 +177,78 @@ export class PayloadCodec {
         this.collect(value as Record<string, unknown>, [...path, name], out, false);
         continue;
       }
+      if (typeof value === 'string') {
+        // A string's JSON text is at least 2 longer and at most 6 times as long: measure only in between.
+        if (value.length * 6 + 2 < this.threshold) continue;
+        if (value.length + 2 < this.threshold && JSON.stringify(value).length < this.threshold) continue;
+        out.push({ path: [...path, name], raw: value, textLength: 0, last: '"', key: EMPTY_KEY });
+        continue;
+      }
       const text = JSON.stringify(value);
-      if (text.length < this.threshold) continue;
-      out.push({ path: [...path, name], text: text.slice(0, -1), last: text.slice(-1), key: EMPTY_KEY });
+      if (text === undefined || text.length < this.threshold) continue;
+      out.push({ path: [...path, name], text: text.slice(0, -1), textLength: text.length - 1, last: text.slice(-1), key: EMPTY_KEY });
     }
+  }
+
+  /** The hints a value could extend: this turn's first, then those committed with the same start. */
+  private candidates(v: PendingValue, turnHints: Hint[]): Hint[] {
+    const group = this.hints.get(groupOf(v)) ?? [];
+    return turnHints.length ? [...turnHints, ...group] : group;
   }
 
   /** Keys the value; with a matching hint also its nodes (only the new text is stored). */
   private planValue(v: PendingValue, turnHints: Hint[]): void {
-    const hint = this.longestHint(v.text, [...turnHints, ...(this.hints.get(v.text.slice(0, HINT_PREFIX)) ?? [])]);
+    const hint = longestHint(v, this.candidates(v, turnHints));
     if (hint) {
-      const { key, state, nodes } = extend(hint, v.text);
+      // Only the new part of the text is built: a string's escaped new characters, an array's new text.
+      const added = v.raw !== undefined ? escapedChars(v.raw.slice(hint.raw!.length)) : v.text!.slice(hint.textLength);
+      const { key, state, nodes } = extend(hint, added);
       v.key = key;
       v.nodes = nodes;
-      turnHints.unshift({ text: v.text, key, state });
+      v.textLength = hint.textLength + added.length;
+      turnHints.unshift({ raw: v.raw, text: v.text, textLength: v.textLength, tail: (hint.tail + added).slice(-CHUNK_WINDOW), key, state });
       return;
     }
+    const text = (v.text ??= JSON.stringify(v.raw).slice(0, -1));
+    v.textLength = text.length;
     const state = createHash('sha256');
     const boundaries: { at: number; key: Buffer }[] = [];
     let at = 0;
-    for (const b of chunkBoundaries(v.text)) {
-      state.update(v.text.slice(at, b));
+    for (const b of chunkBoundaries(text)) {
+      state.update(text.slice(at, b));
       boundaries.push({ at: b, key: state.copy().digest() });
       at = b;
     }
-    state.update(v.text.slice(at));
+    state.update(text.slice(at));
     v.key = state.copy().digest();
     v.boundaries = boundaries;
-    turnHints.unshift({ text: v.text, key: v.key, state });
-  }
-
-  private longestHint(text: string, hints: Hint[]): Hint | undefined {
-    let best: Hint | undefined;
-    for (const h of hints) {
-      if (h.text.length <= text.length && (!best || h.text.length > best.text.length) && text.startsWith(h.text)) best = h;
-    }
-    return best;
-  }
-
-  /** The row of an event with large values: placeholders (null) where they were, and the references. */
-  private encodedRow(e: HistoryEvent, values: PendingValue[], existing: ReadonlySet<string>, nodes: PayloadNode[]): string {
-    // Copies only along the paths to the large values: the event itself stays untouched.
-    const copy: Record<string, unknown> = { ...e };
-    const refs: PayloadRef[] = [];
-    for (const v of values) {
-      nodes.push(...(v.nodes ?? coldNodes(v, existing)));
-      let parent = copy;
-      for (const name of v.path.slice(0, -1)) parent = parent[name] = { ...(parent[name] as Record<string, unknown>) };
-      parent[v.path[v.path.length - 1]] = null;
-      refs.push([v.path, v.key.toString('hex'), v.text.length, v.last]);
-    }
-    copy[REFS] = refs as unknown as never;
-    return JSON.stringify(copy);
+    turnHints.unshift({ raw: v.raw, text: v.raw === undefined ? text : undefined, textLength: text.length, tail: text.slice(-CHUNK_WINDOW), key: v.key, state });
   }
 
   /** Keeps the turn's texts as hints, newest first, within the bounds (least recently used groups go first). */
   private remember(turnHints: Hint[]): void {
     for (const hint of [...turnHints].reverse()) {
-      const group = hint.text.slice(0, HINT_PREFIX);
+      const group = groupOf(hint);
       const old = this.hints.get(group) ?? [];
       this.hints.delete(group);
-      const kept = [hint, ...old.filter((h) => h.text !== hint.text)].slice(0, HINTS_PER_GROUP);
+      const kept = [hint, ...old.filter((h) => !h.key.equals(hint.key))].slice(0, HINTS_PER_GROUP);
       this.hintChars += charsOf(kept) - charsOf(old);
       this.hints.set(group, kept);
+      this.forget(old.filter((h) => !kept.includes(h)));
+      this.byKey.set(hint.key.toString('hex'), hint);
     }
     for (const [group, list] of this.hints) {
       if (this.hints.size <= MAX_HINT_GROUPS && this.hintChars <= MAX_HINT_CHARS) break;
       this.hints.delete(group);
       this.hintChars -= charsOf(list);
+      this.forget(list);
+    }
+  }
+
+  private forget(hints: Hint[]): void {
+    for (const h of hints) {
+      const hex = h.key.toString('hex');
+      if (this.byKey.get(hex) === h) this.byKey.delete(hex);
     }
   }
 
@@ -231,29 +279,113 @@ export class PayloadCodec {
     const nodes = load(keys);
     return nodes instanceof Map ? resolve(nodes) : nodes.then(resolve);
   }
+
+  /**
+   * Parses a work item's row, resolving the references `workItemRow` made: from the texts this
+   * codec holds when it wrote them (no read, nothing to verify), else through `load` as for `decode`.
+   */
+  decodeWorkItem<W>(row: string, load: (keys: string[]) => Map<string, PayloadNode>): W;
+  decodeWorkItem<W>(row: string, load: (keys: string[]) => Promise<Map<string, PayloadNode>>): W | Promise<W>;
+  decodeWorkItem<W>(row: string, load: (keys: string[]) => Map<string, PayloadNode> | Promise<Map<string, PayloadNode>>): W | Promise<W> {
+    // Most items hold no reference: skip the parse of a row that cannot name one.
+    if (!row.includes(REFS_MARK)) return JSON.parse(row) as W;
+    const parsed = JSON.parse(row) as Record<string, unknown>;
+    if (!(REFS in parsed)) return parsed as W;
+    const unresolved = (parsed[REFS] as PayloadRef[]).filter(([path, key, length, last]) => {
+      const hint = this.byKey.get(key);
+      if (hint?.raw === undefined || last !== '"' || hint.textLength !== length) return true;
+      setAt(parsed, path, hint.raw);
+      return false;
+    });
+    if (unresolved.length === 0) {
+      delete parsed[REFS];
+      return parsed as W;
+    }
+    parsed[REFS] = unresolved;
+    const where = { instanceId: String(parsed.instanceId), executionId: Number(parsed.executionId) };
+    const resolve = (nodes: Map<string, PayloadNode>) => (resolveRow(parsed, nodes, new Map(), where), parsed as W);
+    const nodes = load(PayloadCodec.refKeys(parsed));
+    return nodes instanceof Map ? resolve(nodes) : nodes.then(resolve);
+  }
+}
+
+/** Sets the value at `path` of a parsed row. */
+function setAt(row: Record<string, unknown>, path: string[], value: unknown): void {
+  let parent = row;
+  for (const name of path.slice(0, -1)) parent = parent[name] as Record<string, unknown>;
+  parent[path[path.length - 1]] = value;
 }
 
 const EMPTY_KEY = Buffer.alloc(0);
 
-const charsOf = (hints: Hint[]) => hints.reduce((n, h) => n + h.text.length, 0);
+const charsOf = (hints: Hint[]) => hints.reduce((n, h) => n + h.textLength, 0);
 
-/** The nodes that extend a hinted text to `text`: one to its last chunk boundary, one for the rest. */
-function extend(hint: Hint, text: string): { key: Buffer; state: Hash; nodes: PayloadNode[] } {
-  if (text.length === hint.text.length) return { key: hint.key, state: hint.state, nodes: [] };
+/** Strings and arrays never extend each other; each is grouped by its first characters. */
+const groupOf = (v: { raw?: string; text?: string }) => (v.raw !== undefined ? `s${v.raw.slice(0, HINT_PREFIX)}` : `a${v.text!.slice(0, HINT_PREFIX)}`);
+
+/** A string's characters as they appear inside its JSON text. */
+const escapedChars = (s: string) => JSON.stringify(s).slice(1, -1);
+
+/** The longest hint whose text the value's text starts with. */
+function longestHint(v: PendingValue, hints: Hint[]): Hint | undefined {
+  let best: Hint | undefined;
+  for (const h of hints) {
+    if (best && h.textLength <= best.textLength) continue;
+    if (v.raw !== undefined) {
+      if (h.raw === undefined || h.raw.length > v.raw.length) continue;
+      // JSON escapes a lone high surrogate: one that ends `h.raw` but pairs in `v.raw` is spelled differently.
+      const last = h.raw.charCodeAt(h.raw.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff) continue;
+      if (v.raw.startsWith(h.raw)) best = h;
+    } else if (h.text !== undefined && h.textLength <= v.textLength && v.text!.startsWith(h.text)) {
+      best = h;
+    }
+  }
+  return best;
+}
+
+/** A copy of `obj` with null where its large values were: only the paths to them are copied. */
+function withNulls(obj: object, values: PendingValue[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...obj };
+  for (const v of values) {
+    let parent = copy;
+    for (const name of v.path.slice(0, -1)) parent = parent[name] = { ...(parent[name] as Record<string, unknown>) };
+    parent[v.path[v.path.length - 1]] = null;
+  }
+  return copy;
+}
+
+/** A row (JSON with nulls) with its references appended; collects the nodes the values need. */
+function withRefs(row: string, values: PendingValue[], existing: ReadonlySet<string>, nodes: PayloadNode[]): string {
+  const refs: PayloadRef[] = [];
+  for (const v of values) {
+    nodes.push(...(v.nodes ?? coldNodes(v, existing)));
+    refs.push([v.path, v.key.toString('hex'), v.textLength, v.last]);
+  }
+  return `${row.slice(0, -1)},${JSON.stringify(REFS)}:${JSON.stringify(refs)}}`;
+}
+
+/**
+ * The nodes that extend a hinted text by `added`: one to the last chunk boundary, one for the
+ * rest. Boundaries depend on the CHUNK_WINDOW characters before them, so the hint's tail is enough.
+ */
+function extend(hint: Hint, added: string): { key: Buffer; state: Hash; nodes: PayloadNode[] } {
+  if (added.length === 0) return { key: hint.key, state: hint.state, nodes: [] };
   const nodes: PayloadNode[] = [];
   const state = hint.state.copy();
-  let at = hint.text.length;
+  let at = 0;
   let prev = hint.key;
-  const last = chunkBoundaries(text, at).at(-1);
+  const last = chunkBoundaries(hint.tail + added, hint.tail.length).at(-1);
   if (last !== undefined) {
-    state.update(text.slice(at, last));
+    const body = added.slice(0, last - hint.tail.length);
+    state.update(body);
     const key = state.copy().digest();
-    nodes.push({ key, prev, body: text.slice(at, last) });
-    [at, prev] = [last, key];
+    nodes.push({ key, prev, body });
+    [at, prev] = [body.length, key];
   }
-  state.update(text.slice(at));
+  state.update(added.slice(at));
   const key = state.copy().digest();
-  nodes.push({ key, prev, body: text.slice(at) });
+  nodes.push({ key, prev, body: added.slice(at) });
   return { key, state, nodes };
 }
 
@@ -273,10 +405,10 @@ function coldNodes(v: PendingValue, existing: ReadonlySet<string>): PayloadNode[
   let prev = from >= 0 ? bs[from].key : null;
   const last = bs.at(-1);
   if (last && last.at > at) {
-    nodes.push({ key: last.key, prev, body: v.text.slice(at, last.at) });
+    nodes.push({ key: last.key, prev, body: v.text!.slice(at, last.at) });
     [at, prev] = [last.at, last.key];
   }
-  nodes.push({ key: v.key, prev, body: v.text.slice(at) });
+  nodes.push({ key: v.key, prev, body: v.text!.slice(at) });
   return nodes;
 }
 
@@ -290,9 +422,7 @@ function resolveRow(row: Record<string, unknown>, nodes: Map<string, PayloadNode
     if (text.length !== length || createHash('sha256').update(text).digest('hex') !== key) {
       throw fail(`its stored text (${text.length} characters) does not match its hash`);
     }
-    let parent = row;
-    for (const name of path.slice(0, -1)) parent = parent[name] as Record<string, unknown>;
-    parent[path[path.length - 1]] = JSON.parse(text + last);
+    setAt(row, path, JSON.parse(text + last));
   }
 }
 

@@ -2,7 +2,7 @@
  * The PostgreSQL schema of PostgresStore, as versioned migrations. `{{s}}` is replaced by
  * the quoted schema name. JSON is kept in `text` columns: `jsonb` cannot hold `\u0000`.
  */
-export const PG_SCHEMA_VERSION = 6;
+export const PG_SCHEMA_VERSION = 7;
 
 // Pieces of PL/pgSQL that functions of several migrations share. A migration's text must not
 // change once released: change a piece only together with a new migration that replaces the
@@ -428,4 +428,7 @@ ${batchFunction(
 )}
 ${batchFunction('ack_works_and_claim', `{{s}}.ack_work_and_claim(c->>0, (c->>1)::bigint, c->>2, c->>3, (c->>4)::bigint, c->>5, c->>6)`)}
   `,
+  // No table changes: work items may now reference payload nodes their turn stored (an LLM
+  // request whose prompt is recorded), so a runtime that cannot resolve them must refuse the schema.
+  7: `SELECT 1;`,
 };

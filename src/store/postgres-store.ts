@@ -168,7 +168,9 @@ export class PostgresStore implements Store {
 
   async ackOrchestrationItemAndLockWork(lockToken: string, commit: TurnCommit, lockMs: number, maxWorkItems: number): Promise<LockedWorkItem[]> {
     const row = await this.ackTurn(lockToken, commit, maxWorkItems, Date.now() + lockMs);
-    return ((row.o_ids as string[] | null) ?? []).map((id, i) => lockedWorkItemFromRow(id, row.o_tokens[i], row.o_items[i], row.o_attempts[i]));
+    return Promise.all(
+      ((row.o_ids as string[] | null) ?? []).map(async (id, i) => lockedWorkItemFromRow(id, row.o_tokens[i], await this.decodeWorkItem(row.o_items[i]), row.o_attempts[i])),
+    );
   }
 
   private async ackTurn(lockToken: string, commit: TurnCommit, lockWork: number, lockUntil: number): Promise<Row> {
@@ -245,7 +247,7 @@ export class PostgresStore implements Store {
       i.customStatus,
       i.parent,
       commit.workItems.map((w) => w.queue),
-      commit.workItems.map((w) => JSON.stringify(w)),
+      commit.workItems.map((w) => encoded.workItemRow(w)),
       commit.orchestratorMessages.map((m) => m.message.instanceId),
       commit.orchestratorMessages.map((m) => JSON.stringify(m.message)),
       commit.orchestratorMessages.map((m) => m.visibleAtMs ?? now),
@@ -324,7 +326,7 @@ export class PostgresStore implements Store {
       [token, now + lockMs, queue, now],
     );
     const row = r.rows[0];
-    return row ? lockedWorkItemFromRow(row.id, token, row.item, row.attempt) : null;
+    return row ? lockedWorkItemFromRow(row.id, token, await this.decodeWorkItem(row.item), row.attempt) : null;
   }
 
   async ackWorkItem(lockToken: string, completion: OrchestratorMessage | null): Promise<void> {
@@ -444,6 +446,10 @@ export class PostgresStore implements Store {
       { instanceId, executionId },
       (keys) => this.loadPayloads(keys),
     );
+  }
+
+  private async decodeWorkItem(row: string): Promise<WorkItem> {
+    return this.codec.decodeWorkItem<WorkItem>(row, (keys) => this.loadPayloads(keys));
   }
 
   /** The payload nodes reachable from `keys` (hex), following `prev`, in one query. */

@@ -50,6 +50,6 @@ export function queuedMessageFromRow(id: unknown, message: string, attempt: unkn
 }
 
 /** A locked `work_queue` row; `attempt` already counts this lock. */
-export function lockedWorkItemFromRow(id: unknown, lockToken: string, item: string, attempt: unknown): LockedWorkItem {
-  return { id: String(id), lockToken, item: JSON.parse(item) as WorkItem, attempt: Number(attempt) };
+export function lockedWorkItemFromRow(id: unknown, lockToken: string, item: WorkItem, attempt: unknown): LockedWorkItem {
+  return { id: String(id), lockToken, item, attempt: Number(attempt) };
 }

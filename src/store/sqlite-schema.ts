@@ -7,7 +7,7 @@
 export const FORMAT_MARKER = 'duroxide-llm';
 /** `PRAGMA application_id` of our files ("DROX"): recognised from the header alone. */
 export const APPLICATION_ID = 0x44524f58;
-export const SQLITE_SCHEMA_VERSION = 3;
+export const SQLITE_SCHEMA_VERSION = 4;
 
 export const SQLITE_MIGRATIONS: Record<number, string> = {
   1: `
@@ -86,4 +86,7 @@ export const SQLITE_MIGRATIONS: Record<number, string> = {
     ALTER TABLE instances ADD COLUMN history_execution INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE instances ADD COLUMN history_warned INTEGER NOT NULL DEFAULT 0;
   `,
+  // No table changes: work items may now reference payload nodes their turn stored (an LLM
+  // request whose prompt is recorded), so a runtime that cannot resolve them must refuse the file.
+  4: `SELECT 1;`,
 };

@@ -107,7 +107,7 @@ export class SqliteStore implements Store {
 
   async enqueueWorkItem(item: WorkItem, opts?: { visibleAtMs?: number }): Promise<void> {
     await this.writes.submit(
-      () => void this.insertWork(item, opts?.visibleAtMs ?? Date.now()),
+      () => void this.insertWork(item, JSON.stringify(item), opts?.visibleAtMs ?? Date.now()),
       () => this.notify(item.queue),
     );
   }
@@ -175,10 +175,10 @@ export class SqliteStore implements Store {
       for (const w of commit.workItems) {
         if (w.queue === 'activity' && taken.length < lockWork) {
           const token = randomUUID();
-          const id = this.insertWork(w, now, { token, until: now + lockMs });
+          const id = this.insertWork(w, encoded.workItemRow(w), now, { token, until: now + lockMs });
           taken.push({ id: String(id), lockToken: token, item: w, attempt: 1 });
         } else {
-          this.insertWork(w, now);
+          this.insertWork(w, encoded.workItemRow(w), now);
         }
       }
       for (const { message, visibleAtMs } of commit.orchestratorMessages) this.insertMessage(message, visibleAtMs ?? now);
@@ -293,7 +293,8 @@ export class SqliteStore implements Store {
       if (!row) return null;
       const token = randomUUID();
       this.stmt(`UPDATE work_queue SET lock_token = ?, locked_until = ?, attempt = attempt + 1 WHERE id = ?`).run(token, now + lockMs, row.id);
-      return lockedWorkItemFromRow(row.id, token, row.item, (row.attempt as number) + 1);
+      const item = this.codec.decodeWorkItem<WorkItem>(row.item as string, (keys) => this.loadPayloads(keys));
+      return lockedWorkItemFromRow(row.id, token, item, (row.attempt as number) + 1);
     });
   }
 
@@ -509,17 +510,17 @@ export class SqliteStore implements Store {
     );
   }
 
-  /** Enqueues a work item, locked for the caller already when `lock` is given (fetch-on-ack). */
-  private insertWork(item: WorkItem, visibleAtMs: number, lock?: { token: string; until: number }): number {
+  /** Enqueues a work item (`row`: its stored JSON), locked for the caller already when `lock` is given (fetch-on-ack). */
+  private insertWork(item: WorkItem, row: string, visibleAtMs: number, lock?: { token: string; until: number }): number {
     const insert = lock
       ? this.stmt(`INSERT INTO work_queue (queue, item, visible_at, lock_token, locked_until, attempt) VALUES (?, ?, ?, ?, ?, 1)`).run(
           item.queue,
-          JSON.stringify(item),
+          row,
           visibleAtMs,
           lock.token,
           lock.until,
         )
-      : this.stmt(`INSERT INTO work_queue (queue, item, visible_at) VALUES (?, ?, ?)`).run(item.queue, JSON.stringify(item), visibleAtMs);
+      : this.stmt(`INSERT INTO work_queue (queue, item, visible_at) VALUES (?, ?, ?)`).run(item.queue, row, visibleAtMs);
     return Number(insert.lastInsertRowid);
   }
 

@@ -11,9 +11,10 @@ import type { HistoryEvent, Json } from '../../src/runtime/history.js';
 import { commit, event, start, started } from '../../src/store/conformance/fixtures.js';
 import { PayloadIntegrityError } from '../../src/store/errors.js';
 import { PostgresStore, type PostgresStoreOptions } from '../../src/store/postgres-store.js';
-import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-schema.js';
+import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
 import { SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
+import type { WorkItem } from '../../src/runtime/messages.js';
 import { tempDbPath, tempDir } from '../support/temp-paths.js';
 import { DATABASE_URL, postgresAvailable } from './postgres-connection.js';
 
@@ -193,6 +194,61 @@ for (const t of targets) {
       expect(((await cold.readHistory('agent'))[201] as unknown as { prompt: { prompt: string } }).prompt.prompt).toBe(transcript);
     });
 
+    it('a growing transcript full of escapes, non-ASCII and surrogate pairs reads back exactly, warm and cold', async () => {
+      const { store, again, sql } = await t.open();
+      await started1(store, 'esc');
+      const pieces = ['quote " ', 'back\\slash ', 'tab\t', 'line\n', 'é ', '漢字 ', '😀 ', '\u0001 ', prose(300, 31)];
+      let transcript = prose(3000, 30);
+      const expected: HistoryEvent[] = [started()];
+      for (let i = 0; i < 12; i++) {
+        // Every third turn ends on the first half of a surrogate pair that the next turn completes.
+        const delta = llmPair(2 + 2 * i, i % 3 === 2 ? `${transcript}\ud83d` : transcript, `answer ${i}`);
+        await turn(store, 'esc', delta);
+        expected.push(...delta);
+        transcript += i % 3 === 2 ? `\ud83d\ude00${pieces[i % pieces.length]}` : pieces.map((p, k) => (k + i) % 2 ? p : '').join('') + prose(500, 40 + i);
+      }
+      expect(await store.readHistory('esc')).toEqual(expected);
+      expect(await (await again()).readHistory('esc')).toEqual(expected);
+      // Only the new text of each turn was stored, not each whole transcript again.
+      expect(await payloadBytes(sql, payloads)).toBeLessThan(JSON.stringify(transcript).length * 1.5);
+    });
+
+    it('an LLM work item refers to the prompt its turn records instead of carrying a copy; an unrecorded one is carried whole', async () => {
+      const { store, again, sql } = await t.open();
+      const work = t.name === 'SqliteStore' ? 'work_queue' : '{s}.work_queue';
+      await started1(store, 'w');
+      const prompt = prose(20_000, 21);
+      const llmItem = (eventId: number, text: string): WorkItem => ({
+        queue: 'llm', kind: 'ExecuteLlm', instanceId: 'w', executionId: 1, eventId, operation: 'generate', provider: 'default', request: { prompt: text, system: 'be brief' },
+      });
+      await store.enqueueOrchestratorMessage(event('w', 'go'));
+      let item = (await store.fetchOrchestrationItem(30_000))!;
+      const recorded = llmPair(2, prompt, 'unused').slice(0, 1);
+      await store.ackOrchestrationItem(item.lockToken, commit({ historyDelta: recorded, workItems: [llmItem(2, prompt)] }));
+      const [row] = await sql(`SELECT item FROM ${work}`);
+      expect(row.item.length).toBeLessThan(1024);
+      expect(row.item).not.toContain(prompt.slice(0, 200));
+      // The writer resolves the reference from memory; another store object (another process) from the payloads table.
+      const other = await again();
+      const taken = (await other.fetchWorkItem('llm', 30_000))!;
+      expect(taken.item).toEqual(llmItem(2, prompt));
+      await other.abandonWorkItem(taken.lockToken);
+      const same = (await store.fetchWorkItem('llm', 30_000))!;
+      expect(same.item).toEqual(llmItem(2, prompt));
+      await store.ackWorkItem(same.lockToken, null);
+
+      // A prompt that history does not record (recordPrompts off) travels in the item and never reaches `payloads`.
+      const secret = prose(20_000, 22);
+      const before = await payloadBytes(sql, payloads);
+      await store.enqueueOrchestratorMessage(event('w', 'again'));
+      item = (await store.fetchOrchestrationItem(30_000))!;
+      const unrecorded: HistoryEvent = { kind: 'LlmRequested', eventId: 3, timestampMs: 1, operation: 'generate', promptHash: 'h3', provider: 'mock', options: {} };
+      await store.ackOrchestrationItem(item.lockToken, commit({ historyDelta: [unrecorded], workItems: [llmItem(3, secret)] }));
+      expect(await payloadBytes(sql, payloads)).toBe(before);
+      expect((await sql(`SELECT item FROM ${work}`))[0].item).toContain(secret.slice(0, 200));
+      expect((await (await again()).fetchWorkItem('llm', 30_000))!.item).toEqual(llmItem(3, secret));
+    });
+
     it('a changed payload row fails the read with a typed error naming the instance, event and value', async () => {
       const { store, sql } = await t.open();
       await started1(store, 'c');
@@ -252,7 +308,7 @@ describe('content-addressed history: migration', () => {
     await turn(store, 'old', next);
     expect(await store.readHistory('old')).toEqual([...old, ...next]);
     const check = new Database(path, { readonly: true });
-    expect((check.prepare(`SELECT value FROM duroxide_meta WHERE key = 'schema_version'`).get() as { value: string }).value).toBe('3');
+    expect((check.prepare(`SELECT value FROM duroxide_meta WHERE key = 'schema_version'`).get() as { value: string }).value).toBe(String(SQLITE_SCHEMA_VERSION));
     expect((check.prepare(`SELECT COUNT(*) AS n FROM payloads`).get() as { n: number }).n).toBeGreaterThan(0);
     check.close();
   });

@@ -33,7 +33,7 @@ export function ctxOperation<Name extends string, A, T, P extends unknown[]>(spe
 
 /** A non-empty string argument, or a TypeError naming the operation and the argument. */
 export function requireText(value: unknown, op: string, arg: string): string {
-  if (typeof value !== 'string' || !value.trim()) throw new TypeError(`ctx.${op}(): ${arg} must be a non-empty string`);
+  if (typeof value !== 'string' || !/\S/.test(value)) throw new TypeError(`ctx.${op}(): ${arg} must be a non-empty string`);
   return value;
 }
 
