@@ -9,8 +9,9 @@
  * - unique content: what a store that keeps every character once would need: each event's
  *   JSON with its strings emptied (keys, numbers, framing), plus each string's characters
  *   that no earlier string of the history already holds as a prefix.
- * - turn time: from the fetch of an orchestration item to the end of its commit (replay from
- *   the execution cache, the orchestration code, encoding, the SQLite transaction), summed
+ * - turn time: from the call that fetches an orchestration item (history read included) to the
+ *   end of its commit (replay from the execution cache, the orchestration code, encoding, the
+ *   SQLite transaction), summed
  *   over the turns of an iteration (one when its tool activity runs inline, two when queued:
  *   after the answer, after the observation); medians over iterations 1-10 and 91-100, each the
  *   median over RUNS runs (a warm-up run first).
@@ -53,14 +54,17 @@ class TimedStore extends SqliteStore {
   /** Each committed turn: how long it took, and whether it delivered an LLM answer (an iteration starts there). */
   readonly turns: { ms: number; answers: number }[] = [];
   private fetchedAt = 0;
+  // The fetch counts: it is where a turn whose replayer is not cached reads (and verifies) its history.
   override async fetchOrchestrationItem(...args: Parameters<SqliteStore['fetchOrchestrationItem']>) {
+    const start = performance.now();
     const item = await super.fetchOrchestrationItem(...args);
-    if (item) this.fetchedAt = performance.now();
+    if (item) this.fetchedAt = start;
     return item;
   }
   override async ackWorkItemAndLockInstance(...args: Parameters<SqliteStore['ackWorkItemAndLockInstance']>) {
+    const start = performance.now();
     const item = await super.ackWorkItemAndLockInstance(...args);
-    if (item) this.fetchedAt = performance.now();
+    if (item) this.fetchedAt = start;
     return item;
   }
   override async ackOrchestrationItem(...args: Parameters<SqliteStore['ackOrchestrationItem']>) {

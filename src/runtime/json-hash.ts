@@ -9,6 +9,7 @@
  * work and is bounded.
  */
 import { createHash, hash, type Hash } from 'node:crypto';
+import { hasPrefix } from './string-prefix.js';
 
 /** Strings shorter than this are hashed as part of the surrounding text. */
 const LONG_STRING = 4096;
@@ -111,7 +112,7 @@ function longestPrefix(value: string, known: Extendable[]): Extendable | undefin
     // JSON escapes a lone high surrogate: one that ends `raw` but pairs in `value` is spelled differently.
     const last = k.raw.charCodeAt(k.raw.length - 1);
     if (last >= 0xd800 && last <= 0xdbff) continue;
-    if (value.startsWith(k.raw)) best = k;
+    if (hasPrefix(value, k.raw)) best = k;
   }
   return best;
 }

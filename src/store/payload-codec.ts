@@ -24,6 +24,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { HistoryEvent } from '../runtime/history.js';
+import { hasPrefix } from '../runtime/string-prefix.js';
 import { CHUNK_WINDOW, chunkBoundaries } from './content-chunker.js';
 import { PayloadIntegrityError } from './errors.js';
 
@@ -336,8 +337,8 @@ function longestHint(v: PendingValue, hints: Hint[]): Hint | undefined {
       // JSON escapes a lone high surrogate: one that ends `h.raw` but pairs in `v.raw` is spelled differently.
       const last = h.raw.charCodeAt(h.raw.length - 1);
       if (last >= 0xd800 && last <= 0xdbff) continue;
-      if (v.raw.startsWith(h.raw)) best = h;
-    } else if (h.text !== undefined && h.textLength <= v.textLength && v.text!.startsWith(h.text)) {
+      if (hasPrefix(v.raw, h.raw)) best = h;
+    } else if (h.text !== undefined && h.textLength <= v.textLength && hasPrefix(v.text!, h.text)) {
       best = h;
     }
   }
