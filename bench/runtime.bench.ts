@@ -77,10 +77,10 @@ async function throughput(store: Store, orchestrations: number, activitiesEach: 
  * What SQLite allows on this machine: the durable writes of one activity done by the smallest
  * loop that could do them, one transaction per activity appending a history row (the event's
  * JSON) and a queue row (the next message), with the store's journal settings (WAL,
- * synchronous=NORMAL) and its table shapes. Activities per second, best of five.
+ * synchronous=NORMAL) and its table shapes. Activities per second of one round on a fresh file.
  */
-function sqliteReference(activities: number): number {
-  const db = new Database(join(dir, `reference-${activities}.db`));
+function sqliteReference(round: number, activities: number): number {
+  const db = new Database(join(dir, `reference-${round}.db`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(`CREATE TABLE history (instance_id TEXT NOT NULL, execution_id INTEGER NOT NULL, event_id INTEGER NOT NULL, event TEXT NOT NULL,
@@ -93,14 +93,11 @@ function sqliteReference(activities: number): number {
     history.run(instanceId, eventId, JSON.stringify({ kind: 'ActivityCompleted', eventId, timestampMs: Date.now(), sourceEventId: eventId - 1, result: eventId }));
     queue.run(instanceId, JSON.stringify({ kind: 'ActivityCompleted', instanceId, executionId: 1, sourceEventId: eventId, result: eventId }), Date.now());
   });
-  let best = 0;
-  for (let round = 0; round < 5; round++) {
-    const t0 = performance.now();
-    for (let i = 0; i < activities; i++) step(`ref-${round}-${i % 200}`, Math.floor(i / 200) + 1);
-    best = Math.max(best, activities / ((performance.now() - t0) / 1000));
-  }
+  const t0 = performance.now();
+  for (let i = 0; i < activities; i++) step(`ref-${i % 200}`, Math.floor(i / 200) + 1);
+  const perS = activities / ((performance.now() - t0) / 1000);
   db.close();
-  return best;
+  return perS;
 }
 
 /**
@@ -176,8 +173,17 @@ const cpu = await cpuPerActivity(7);
 const replayMs = await benchReplay();
 const guard = await guardCost(5);
 const mem = await throughput(new MemoryStore(), 200, 10);
-const sql = await throughput(new SqliteStore({ path: join(dir, 'throughput.db') }), 200, 10);
-const reference = sqliteReference(5000);
+// SqliteStore and the reference in turns, five rounds each on fresh files, best of each: both
+// see the same moments of a noisy machine and the same statistic.
+const sqlRounds: { activitiesPerS: number; orchestrationsPerS: number }[] = [];
+const referenceRounds: number[] = [];
+for (let round = 0; round < 5; round++) {
+  sqlRounds.push(await throughput(new SqliteStore({ path: join(dir, `throughput-${round}.db`) }), 200, 10));
+  referenceRounds.push(sqliteReference(round, 5000));
+}
+const sql = sqlRounds.reduce((a, b) => (b.activitiesPerS > a.activitiesPerS ? b : a));
+const reference = Math.max(...referenceRounds);
+const roundRatios = sqlRounds.map((r, i) => r.activitiesPerS / referenceRounds[i]);
 const cached = await turnCost(true);
 const uncached = await turnCost(false);
 
@@ -186,10 +192,11 @@ console.log(`machine: ${cpuModel}, ${os.cpus().length} cores, ${Math.round(os.to
 console.table([
   { measure: 'replay of a 10,000-event history (ms, median of 7 after 2 warm-ups)', value: replayMs.toFixed(1), target: '< 50' },
   { measure: 'MemoryStore activities/s (200 orchestrations x 10)', value: mem.activitiesPerS.toFixed(0), target: '' },
-  { measure: 'SqliteStore activities/s (200 orchestrations x 10)', value: sql.activitiesPerS.toFixed(0), target: '>= 1500' },
+  { measure: 'SqliteStore activities/s (200 orchestrations x 10, best of 5)', value: sql.activitiesPerS.toFixed(0), target: '>= 1500' },
   { measure: 'SqliteStore orchestrations/s', value: sql.orchestrationsPerS.toFixed(1), target: '' },
   { measure: 'reference: minimal better-sqlite3 loop, activities/s (1 tx each, best of 5)', value: reference.toFixed(0), target: '' },
-  { measure: 'sqlite_limit_ratio: SqliteStore / reference', value: (sql.activitiesPerS / reference).toFixed(3), target: '>= 0.5' },
+  { measure: 'sqlite_limit_ratio: SqliteStore / reference (best / best)', value: (sql.activitiesPerS / reference).toFixed(3), target: '>= 0.5' },
+  { measure: 'sqlite_limit_ratio per round (min-max)', value: `${Math.min(...roundRatios).toFixed(2)}-${Math.max(...roundRatios).toFixed(2)}`, target: '' },
   { measure: 'CPU µs/activity, MemoryStore (median of 7; min-max)', value: `${cpu.median.toFixed(0)} (${cpu.min.toFixed(0)}-${cpu.max.toFixed(0)})`, target: '' },
   { measure: 'turns/s at ~10 prior events, cache on', value: cached.at10.toFixed(0), target: '' },
   { measure: 'turns/s at ~1,000 prior events, cache on', value: cached.at1000.toFixed(0), target: 'same as at 10' },
