@@ -10,6 +10,8 @@
  *   default options) must add nothing of its own: legacy_overhead_ratio;
  * - the plugin's own cost: against a build without it whose stub holds the same index module
  *   (what its 100 diagrams cost the bundler is then on both sides): plugin_own_overhead_ratio;
+ * - a control: the build without the plugin against itself (A/A), whose spread from 1.0 is the
+ *   smallest difference this machine resolves (each pair also prints its per-round range);
  * - cold builds of the 1,000-module project (empty diagram cache, every diagram asked of a
  *   loopback model and validated), extraction alone, and LLM calls per cold and warm build.
  * Last line: RESULT ...
@@ -157,7 +159,8 @@ function standardDecoratorPlugin(): Plugin {
   };
 }
 
-type Variant = 'without' | 'without-same-content' | 'with' | 'baseline-lowering' | 'with-lowering' | 'with-defaults';
+/** `without-again` is `without` built a second time (its own output folder): the pair of the two is the noise floor. */
+type Variant = 'without' | 'without-again' | 'without-same-content' | 'with' | 'baseline-lowering' | 'with-lowering' | 'with-defaults';
 
 async function viteBuild(p: Project, variant: Variant, llm: OpenAIProvider): Promise<number> {
   const ours = variant === 'with' || variant === 'with-lowering' || variant === 'with-defaults';
@@ -219,8 +222,10 @@ const pairs = [
   { key: 'plugin5k', project: p5k, base: 'without', ours: 'with' },
   { key: 'lowering', project: p1k, base: 'baseline-lowering', ours: 'with-lowering' },
   { key: 'legacy', project: legacy, base: 'without', ours: 'with-defaults' },
+  // A/A: the same build twice. How far its ratio strays from 1 is what this machine can resolve.
+  { key: 'control', project: p1k, base: 'without', ours: 'without-again' },
 ] as const;
-// Several probes prefer one pair at a time (BENCH_PAIRS=plugin,legacy); the RESULT line needs all four.
+// Several probes prefer one pair at a time (BENCH_PAIRS=plugin,legacy); the RESULT line needs them all.
 const only = process.env.BENCH_PAIRS?.split(',');
 const measured: { key: string; project: Project; base: Variant; ours: Variant }[] = pairs.filter((x) => !only || only.includes(x.key));
 const times = new Map<string, { base: number[]; ours: number[] }>(pairs.map((x) => [x.key, { base: [], ours: [] }]));
@@ -281,6 +286,13 @@ const ratio5k = ratioOf('plugin5k');
 const loweringRatio = ratioOf('lowering');
 const legacyRatio = ratioOf('legacy');
 const ownRatio = ratioOf('own');
+const controlRatio = ratioOf('control');
+/** Per round, ours / base: the spread of one pair across rounds. */
+const roundRange = (key: string) => {
+  const t = times.get(key)!;
+  const r = t.ours.map((o, i) => o / t.base[i]);
+  return r.length ? `${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)}` : '-';
+};
 const ownCpuRatio = cpuRatio(p1k, 'with', 'without-same-content');
 const coldRatio = COLD_RUNS ? median(coldTimes) / median(coldWithout) : NaN;
 console.log(
@@ -291,16 +303,21 @@ console.table([
   { measure: 'Vite build without the plugin, 1,000 modules (ms, median)', value: ms('plugin', 'base') },
   { measure: 'with the plugin, warm cache, no lowering (ms, median)', value: ms('plugin', 'ours') },
   { measure: 'warm overhead ratio, 1,000 modules (target <= 1.05)', value: ratio.toFixed(3) },
+  { measure: '  per round (min-max)', value: roundRange('plugin') },
+  { measure: 'control: the build without the plugin against itself (A/A)', value: controlRatio.toFixed(3) },
+  { measure: '  per round (min-max): the noise floor', value: roundRange('control') },
   { measure: 'CPU-time ratio, 1,000 modules (this process, with / without)', value: pluginCpuRatio.toFixed(3) },
   { measure: 'without the plugin, a stub with the same index module (ms, median)', value: ms('own', 'base') },
   { measure: "the plugin's own overhead: with / that build (wall; CPU)", value: `${ownRatio.toFixed(3)}; ${ownCpuRatio.toFixed(3)}` },
   { measure: 'Vite build without the plugin, 5,000 modules (ms, median)', value: ms('plugin5k', 'base') },
   { measure: 'with the plugin, 5,000 modules (ms, median)', value: ms('plugin5k', 'ours') },
   { measure: 'warm overhead ratio, 5,000 modules (target <= 1.05)', value: ratio5k.toFixed(3) },
+  { measure: '  per round (min-max)', value: roundRange('plugin5k') },
   { measure: 'CPU-time ratio, 5,000 modules', value: pluginCpuRatio5k.toFixed(3) },
   { measure: 'TC39 lowering by a standard esbuild plugin, no duroxide (ms, median)', value: ms('lowering', 'base') },
   { measure: 'TC39 lowering by the duroxide plugin (ms, median)', value: ms('lowering', 'ours') },
   { measure: 'lowering overhead ratio (target <= 1.05)', value: loweringRatio.toFixed(3) },
+  { measure: '  per round (min-max)', value: roundRange('lowering') },
   { measure: 'experimentalDecorators (Oxc lowers): without the plugin (ms, median)', value: ms('legacy', 'base') },
   { measure: 'experimentalDecorators: with the plugin, default options (ms, median)', value: ms('legacy', 'ours') },
   { measure: 'legacy overhead ratio (the plugin adds no lowering)', value: legacyRatio.toFixed(3) },
@@ -313,6 +330,6 @@ console.table([
 ]);
 console.log(
   `RESULT plugin_overhead_ratio=${ratio.toFixed(3)} plugin_cold_build_ms=${median(coldTimes).toFixed(0)} plugin_cold_ratio=${coldRatio.toFixed(3)} extract_files_per_s=${extractPerS.toFixed(0)} skip_files_per_s=${skipPerS.toFixed(0)} cold_llm_calls=${coldCalls} warm_llm_calls=${warmCalls} ` +
-    `plugin_overhead_ratio_5k=${ratio5k.toFixed(3)} lowering_overhead_ratio=${loweringRatio.toFixed(3)} legacy_overhead_ratio=${legacyRatio.toFixed(3)} plugin_cpu_ratio=${pluginCpuRatio.toFixed(3)} plugin_cpu_ratio_5k=${pluginCpuRatio5k.toFixed(3)} plugin_own_overhead_ratio=${ownRatio.toFixed(3)} plugin_own_cpu_ratio=${ownCpuRatio.toFixed(3)}`,
+    `plugin_overhead_ratio_5k=${ratio5k.toFixed(3)} lowering_overhead_ratio=${loweringRatio.toFixed(3)} legacy_overhead_ratio=${legacyRatio.toFixed(3)} plugin_cpu_ratio=${pluginCpuRatio.toFixed(3)} plugin_cpu_ratio_5k=${pluginCpuRatio5k.toFixed(3)} plugin_own_overhead_ratio=${ownRatio.toFixed(3)} plugin_own_cpu_ratio=${ownCpuRatio.toFixed(3)} control_ratio=${controlRatio.toFixed(3)}`,
 );
 process.exit(0);
