@@ -273,7 +273,7 @@ export class PayloadCodec {
     const keys = [...new Set(parsed.flatMap((p) => (REFS in p ? PayloadCodec.refKeys(p) : [])))];
     if (keys.length === 0) return parsed as unknown as HistoryEvent[];
     const resolve = (nodes: Map<string, PayloadNode>) => {
-      const texts = new Map<string, string>();
+      const texts = new Map<string, Spelled>();
       for (const p of parsed) if (REFS in p) resolveRow(p, nodes, texts, where);
       return parsed as unknown as HistoryEvent[];
     };
@@ -414,40 +414,52 @@ function coldNodes(v: PendingValue, existing: ReadonlySet<string>): PayloadNode[
 }
 
 /** Puts each referenced value of a parsed row back in place, verifying it against its key. */
-function resolveRow(row: Record<string, unknown>, nodes: Map<string, PayloadNode>, texts: Map<string, string>, where: { instanceId: string; executionId: number }): void {
+function resolveRow(row: Record<string, unknown>, nodes: Map<string, PayloadNode>, texts: Map<string, Spelled>, where: { instanceId: string; executionId: number }): void {
   const refs = row[REFS] as PayloadRef[];
   delete row[REFS];
   for (const [path, key, length, last] of refs) {
     const fail = (problem: string) => new PayloadIntegrityError({ ...where, eventId: row.eventId as number, kind: String(row.kind), path: path.join('.'), key }, problem);
     const text = spell(key, nodes, texts, fail);
-    if (text.length !== length || createHash('sha256').update(text).digest('hex') !== key) {
-      throw fail(`its stored text (${text.length} characters) does not match its hash`);
-    }
+    if (text.length !== length) throw fail(`its stored text (${text.length} characters) does not match its hash`);
     setAt(row, path, JSON.parse(text + last));
   }
 }
 
-/** The text a node spells: its chain of `prev` nodes, walked back to the start or to a text already spelled. */
-function spell(key: string, nodes: Map<string, PayloadNode>, texts: Map<string, string>, fail: (problem: string) => Error): string {
+/** A text spelled and verified, with the hash state after it: a node built on it hashes only its body. */
+interface Spelled {
+  text: string;
+  state: Hash;
+}
+
+/**
+ * The text a node spells: its chain of `prev` nodes, walked back to the start or to a text
+ * already spelled, each node verified against its key as it is added. Hashing goes on from the
+ * state after `prev`, so the chains of a growing transcript cost their new text once, not the
+ * whole text per value.
+ */
+function spell(key: string, nodes: Map<string, PayloadNode>, texts: Map<string, Spelled>, fail: (problem: string) => Error): string {
   const chain: PayloadNode[] = [];
   let at: string | null = key;
-  let base = '';
+  let base: Spelled | undefined;
   while (at !== null) {
-    const known = texts.get(at);
-    if (known !== undefined) {
-      base = known;
-      break;
-    }
+    base = texts.get(at);
+    if (base !== undefined) break;
     const node = nodes.get(at);
     if (!node) throw fail(at === key ? 'its payload row is missing' : `a payload row it builds on (${at}) is missing`);
     if (chain.length > nodes.size) throw fail('its payload rows form a cycle');
     chain.push(node);
     at = node.prev?.toString('hex') ?? null;
   }
-  let text = base;
+  let text = base?.text ?? '';
+  let state = base?.state;
   for (let i = chain.length - 1; i >= 0; i--) {
-    text += chain[i].body;
-    texts.set(chain[i].key.toString('hex'), text);
+    const node = chain[i];
+    text += node.body;
+    state = state ? state.copy() : createHash('sha256');
+    state.update(node.body);
+    const hex = node.key.toString('hex');
+    if (state.copy().digest('hex') !== hex) throw fail(`its stored text (${text.length} characters) does not match its hash`);
+    texts.set(hex, { text, state });
   }
   return text;
 }
