@@ -260,6 +260,22 @@ for (const t of targets) {
       expect((err as Error).message).toMatch(/instance "c".*event 2 \(LlmRequested\).*"prompt\.prompt".*does not match its hash/);
     });
 
+    it('a changed node inside a chain fails the read of the value built on it, from a cold store too', async () => {
+      const { store, sql, again } = await t.open();
+      await started1(store, 'k');
+      const first = prose(6000, 14);
+      await turn(store, 'k', llmPair(2, first, 'ok'));
+      await turn(store, 'k', llmPair(4, `${first} MARKER-ONE ${prose(3000, 15)}`, 'ok'));
+      expect((await store.readHistory('k'))[3]).toMatchObject({ prompt: { prompt: expect.stringContaining('MARKER-ONE') } });
+      // Only the node holding the second prompt's new text changes; the first value is read first and verifies.
+      await sql(`UPDATE ${payloads} SET body = replace(body, 'MARKER-ONE', 'MARKER-TWO')`);
+      for (const reader of [store, await again()]) {
+        const err = await reader.readHistory('k').catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(PayloadIntegrityError);
+        expect((err as PayloadIntegrityError).location).toMatchObject({ instanceId: 'k', eventId: 4, kind: 'LlmRequested', path: 'prompt.prompt' });
+      }
+    });
+
     it('a missing payload row fails the read with a typed error too', async () => {
       const { store, sql } = await t.open();
       await started1(store, 'm');
