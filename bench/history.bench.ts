@@ -11,10 +11,9 @@
  *   that no earlier string of the history already holds as a prefix.
  * - turn time: from the call that fetches an orchestration item (history read included) to the
  *   end of its commit (replay from the execution cache, the orchestration code, encoding, the
- *   SQLite transaction), summed
- *   over the turns of an iteration (one when its tool activity runs inline, two when queued:
- *   after the answer, after the observation); medians over iterations 1-10 and 91-100, each the
- *   median over RUNS runs (a warm-up run first).
+ *   SQLite transaction), summed over the turns of an iteration (one when its tool activity runs
+ *   inline, two when queued: after the answer, after the observation); medians over iterations
+ *   1-10 and 91-100, each the median over RUNS runs (a warm-up run first).
  * Run: npm run bench:history. Last line is machine-readable (RESULT ...).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
